@@ -1,0 +1,220 @@
+"""Start and stop a moto server on 127.0.0.1 for a test run or the demo.
+
+Library use::
+
+    with MotoServer() as moto:
+        subprocess.run([...], env={**os.environ, **moto.environ()})
+
+Command line (the Makefile uses these)::
+
+    python -m tests.emulator.server run -- ansible-playbook ...   # free port, stopped after
+    python -m tests.emulator.server start --state-dir .demo        # stays up (the demo)
+    python -m tests.emulator.server stop --state-dir .demo
+    python -m tests.emulator.server env --state-dir .demo          # shell exports
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+HOST = "127.0.0.1"
+DEFAULT_REGION = "ap-northeast-2"
+AMIS_PATH = Path(__file__).with_name("amis.json")
+
+
+def free_port() -> int:
+    """Ask the kernel for a free TCP port on the loopback address."""
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def server_command(port: int) -> list[str]:
+    """moto server with the test-only fixes of tests/emulator/layer.py, on this interpreter."""
+    return [sys.executable, "-m", "tests.emulator.layer", "-H", HOST, "-p", str(port)]
+
+
+class MotoServer:
+    """A moto server process bound to 127.0.0.1 on a port of its own."""
+
+    def __init__(self, port: int | None = None, workdir: str | None = None, env: dict | None = None):
+        self.port = port or free_port()
+        self.workdir = workdir or tempfile.mkdtemp(prefix="moto-")
+        self.extra_env = env or {}
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def environ(self, region: str = DEFAULT_REGION) -> dict:
+        """Environment that points boto3, the modules and the aws_ec2 inventory at this server."""
+        return environ_for(self.url, region)
+
+    def start(self, timeout: float = 30.0) -> "MotoServer":
+        env = {
+            **os.environ,
+            "MOTO_RECORDER_FILEPATH": str(Path(self.workdir) / "recording.jsonl"),
+            # Certificates turn ISSUED after this many seconds (ACM DNS validation).
+            "MOTO_ACM_VALIDATION_WAIT": os.environ.get("MOTO_ACM_VALIDATION_WAIT", "2"),
+            # Test-only AMI catalogue: the real names and owners of Debian 12 (136693071363,
+            # wiki.debian.org/Cloud/AmazonEC2Image) and Amazon Linux 2023 (137112412989),
+            # which moto's own catalogue lacks (it has no Debian images).
+            "MOTO_AMIS_PATH": str(AMIS_PATH),
+            **self.extra_env,
+        }
+        log = open(Path(self.workdir) / "moto.log", "ab")  # noqa: SIM115 - closed with the process
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+        self.process = subprocess.Popen(
+            server_command(self.port),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=self.workdir,
+            env=env,
+            start_new_session=True,
+        )
+        wait_until_ready(self.url, timeout, self.process)
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.process = None
+
+    def reset(self) -> None:
+        """Forget every resource (moto's /moto-api/reset)."""
+        post(f"{self.url}/moto-api/reset")
+
+    def __enter__(self) -> "MotoServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def environ_for(url: str, region: str = DEFAULT_REGION) -> dict:
+    return {
+        "AWS_ENDPOINT_URL": url,
+        # amazon.aws reads AWS_URL as the fallback of endpoint_url; botocore reads AWS_ENDPOINT_URL.
+        "AWS_URL": url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": region,
+        "AWS_REGION": region,
+    }
+
+
+def post(url: str) -> bytes:
+    request = urllib.request.Request(url, data=b"", method="POST")  # noqa: S310 - loopback only
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
+        return response.read()
+
+
+def wait_until_ready(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"moto_server exited with {process.returncode} before answering")
+        try:
+            with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=2):  # noqa: S310
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    raise RuntimeError(f"moto_server at {url} did not answer within {timeout} s")
+
+
+def _state(state_dir: str) -> tuple[Path, Path]:
+    path = Path(state_dir)
+    return path / "moto.pid", path / "moto.port"
+
+
+def start_detached(state_dir: str, port: int | None) -> str:
+    """Start a long-lived server for the demo, or reuse the one already running."""
+    pid_file, port_file = _state(state_dir)
+    if pid_file.exists() and port_file.exists():
+        url = f"http://{HOST}:{port_file.read_text().strip()}"
+        try:
+            os.kill(int(pid_file.read_text()), 0)
+            wait_until_ready(url, 5)
+            return url
+        except (OSError, ValueError, RuntimeError):
+            pass
+    Path(state_dir).mkdir(parents=True, exist_ok=True)
+    server = MotoServer(port=port, workdir=str(Path(state_dir).resolve())).start()
+    pid_file.write_text(str(server.process.pid))
+    port_file.write_text(str(server.port))
+    return server.url
+
+
+def stop_detached(state_dir: str) -> bool:
+    pid_file, port_file = _state(state_dir)
+    if not pid_file.exists():
+        return False
+    with contextlib.suppress(OSError, ValueError):
+        os.killpg(int(pid_file.read_text()), signal.SIGTERM)
+    pid_file.unlink(missing_ok=True)
+    port_file.unlink(missing_ok=True)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.emulator.server", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="action", required=True)
+    run = sub.add_parser("run", help="start on a free port, run a command with the env set, stop")
+    run.add_argument("command", nargs=argparse.REMAINDER)
+    for name in ("start", "stop", "env"):
+        p = sub.add_parser(name)
+        p.add_argument("--state-dir", default=".demo")
+        if name == "start":
+            p.add_argument("--port", type=int, default=None)
+    for p in (run, *sub.choices.values()):
+        if not any(a.dest == "region" for a in p._actions):
+            p.add_argument("--region", default=os.environ.get("STACK_REGION", DEFAULT_REGION))
+    args = parser.parse_args(argv)
+
+    if args.action == "run":
+        command = [c for c in args.command if c != "--"]
+        if not command:
+            parser.error("run needs a command after --")
+        with MotoServer() as moto:
+            print(f"emulator: moto server on {moto.url}", file=sys.stderr)
+            return subprocess.call(command, env={**os.environ, **moto.environ(args.region)})
+    if args.action == "start":
+        url = start_detached(args.state_dir, args.port)
+        print(f"emulator: moto server on {url}", file=sys.stderr)
+        return 0
+    if args.action == "stop":
+        print("emulator: stopped" if stop_detached(args.state_dir) else "emulator: not running",
+              file=sys.stderr)
+        return 0
+    _, port_file = _state(args.state_dir)
+    if not port_file.exists():
+        print("emulator: not running (make demo starts it)", file=sys.stderr)
+        return 1
+    for key, value in environ_for(f"http://{HOST}:{port_file.read_text().strip()}", args.region).items():
+        print(f"export {key}={value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
