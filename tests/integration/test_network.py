@@ -165,7 +165,7 @@ def test_local_inventory_lists_the_web_instances(outputs, aws_env):
     # ansible-inventory marks composed values as {"__ansible_unsafe": value}.
     inventory = json.loads(proc.stdout, object_hook=lambda d: d.get("__ansible_unsafe", d) if len(d) == 1 else d)
     assert sorted(inventory["web"]["hosts"]) == sorted(outputs["web_instance_ids"])
-    assert sorted(inventory["stack_aws_intro"]["hosts"]) == sorted(outputs["web_instance_ids"])
+    assert sorted(inventory["stack_sample"]["hosts"]) == sorted(outputs["web_instance_ids"])
     hostvars = inventory["_meta"]["hostvars"]
     for instance_id in outputs["web_instance_ids"]:
         assert hostvars[instance_id]["ansible_connection"] == "community.docker.docker"
