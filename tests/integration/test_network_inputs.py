@@ -1,0 +1,131 @@
+"""Bad input to the network role fails before any AWS call, naming the variable; check mode on an
+empty account predicts without creating; adopt mode creates nothing; the bastion variant."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.ansible_runner import run_playbook
+
+INVENTORY = "tests/integration/inventory"
+
+
+@pytest.mark.parametrize(
+    ("extra_vars", "variable"),
+    [
+        ({"network_vpc_cidr": "10.0.0.0/33"}, "network_vpc_cidr"),
+        ({"network_vpc_cidr": "not-a-cidr"}, "network_vpc_cidr"),
+        ({"network_vpc_cidr": "10.0.0.1/16"}, "network_vpc_cidr"),
+        ({"network_vpc_cidr": "10.0.0.0/8"}, "network_vpc_cidr"),
+        ({"network_public_subnet_cidrs": ["10.0.0.0/24", "10.9.0.0/24"]}, "network_public_subnet_cidrs"),
+        ({"network_private_subnet_cidrs": ["10.0.10.0/24"]}, "network_private_subnet_cidrs"),
+        ({"network_private_subnet_cidrs": ["10.0.0.0/25", "10.0.11.0/24"]}, "network_public_subnet_cidrs"),
+        ({"network_web_instance_count": 0}, "network_web_instance_count"),
+        ({"network_web_instance_count": "two"}, "network_web_instance_count"),
+        ({"network_ami_family": "ubuntu"}, "network_ami_family"),
+        ({"network_admin_cidrs": ["0.0.0.0/33"]}, "network_admin_cidrs"),
+        ({"stack_name": "aws-stack"}, "stack_name"),
+        ({"network_vpc_id": "vpc-0abc", "network_public_subnet_ids": ["subnet-1"]}, "network_public_subnet_ids"),
+    ],
+    ids=lambda value: next(iter(value)) if isinstance(value, dict) else None,
+)
+def test_bad_input_fails_before_any_aws_call(extra_vars, variable, aws_env, recording):
+    with recording() as rec:
+        result = run_playbook("network.yml", aws_env, extra_vars=extra_vars, inventory=INVENTORY)
+    assert result.rc != 0
+    assert result.failed == 1
+    assert variable in result.stdout
+    assert rec.summary()["total"] == 0, rec.summary()
+
+
+def test_check_mode_on_an_empty_account_predicts_and_creates_nothing(emulator, aws_env, aws):
+    emulator.reset()
+    result = run_playbook("network.yml", aws_env, inventory=INVENTORY, check=True)
+    assert result.rc == 0, result.stdout[-3000:]
+    assert result.changed_tasks() == ["aws_intro.stack.network : Create the VPC"]
+    assert "the rest of the network role is not predicted" in result.stdout
+    ec2 = aws("ec2")
+    assert [v for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")] == []
+
+
+@pytest.fixture
+def hand_built(emulator, aws):
+    """A network made by hand in the console: a VPC, two public and two private subnets, four SGs."""
+    emulator.reset()
+    ec2 = aws("ec2")
+    vpc = ec2.create_vpc(CidrBlock="172.31.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"172.31.{n}.0/24",
+                                 AvailabilityZone=f"ap-northeast-2{'ab'[n % 2]}")["Subnet"]["SubnetId"]
+               for n in range(4)]
+    groups = {name: ec2.create_security_group(VpcId=vpc, GroupName=f"console-{name}",
+                                              Description=name)["GroupId"]
+              for name in ("alb", "web", "db", "cache")}
+    return {"network_vpc_id": vpc, "network_public_subnet_ids": subnets[:2],
+            "network_private_subnet_ids": subnets[2:], "network_security_group_ids": groups}
+
+
+def test_adopt_mode_looks_up_and_creates_nothing(hand_built, aws_env, recording):
+    with recording() as rec:
+        result = run_playbook("network.yml", aws_env, extra_vars=hand_built, inventory=INVENTORY)
+    assert result.rc == 0, result.stdout[-3000:]
+    assert result.changed == 0, result.changed_tasks()
+    calls = rec.summary()["by_call"]
+    reads = ("Describe", "Get", "List", "GET")
+    assert [c for c in calls if not c.split(":", 1)[1].startswith(reads)] == []
+    outputs = result.outputs["network_outputs"]
+    assert outputs["adopted"] is True
+    assert outputs["vpc_id"] == hand_built["network_vpc_id"]
+    assert outputs["public_subnet_ids"] == hand_built["network_public_subnet_ids"]
+    assert outputs["private_subnet_ids"] == hand_built["network_private_subnet_ids"]
+    assert outputs["security_group_ids"] == hand_built["network_security_group_ids"]
+    assert outputs["web_instance_ids"] == []
+
+
+def test_adopt_mode_with_an_unknown_vpc_fails_clearly(emulator, hand_built, aws_env):
+    result = run_playbook("network.yml", aws_env, inventory=INVENTORY,
+                          extra_vars={**hand_built, "network_vpc_id": "vpc-0123456789abcdef0"})
+    assert result.rc != 0
+    assert "network_vpc_id vpc-0123456789abcdef0" in result.stdout
+
+
+def test_bastion_takes_over_ssh_to_the_web_hosts(emulator, aws_env, aws):
+    emulator.reset()
+    extra = {"network_bastion_enabled": True, "network_web_instance_count": 1, "network_nat_gateway_enabled": False}
+    result = run_playbook("network.yml", aws_env, extra_vars=extra, inventory=INVENTORY)
+    assert result.rc == 0, result.stdout[-3000:]
+    outputs = result.outputs["network_outputs"]
+    assert outputs["bastion_instance_id"]
+    assert len(outputs["web_instance_ids"]) == 1
+    ec2 = aws("ec2")
+    web = ec2.describe_security_groups(GroupIds=[outputs["security_group_ids"]["web"]])["SecurityGroups"][0]
+    ssh = [p for p in web["IpPermissions"] if p.get("FromPort") == 22]
+    assert [pair["GroupId"] for p in ssh for pair in p["UserIdGroupPairs"]] == [outputs["security_group_ids"]["bastion"]]
+    assert [r for p in ssh for r in p["IpRanges"]] == []
+    bastion = ec2.describe_instances(InstanceIds=[outputs["bastion_instance_id"]])["Reservations"][0]["Instances"][0]
+    assert bastion["SubnetId"] == outputs["public_subnet_ids"][0]
+    assert ec2.describe_nat_gateways(Filters=[{"Name": "state", "Values": ["pending", "available"]}])["NatGateways"] == []
+
+    # Turning the bastion off terminates it and gives SSH back to the admin CIDRs.
+    off = run_playbook("network.yml", aws_env, inventory=INVENTORY,
+                       extra_vars={**extra, "network_bastion_enabled": False})
+    assert off.rc == 0, off.stdout[-3000:]
+    assert off.outputs["network_outputs"]["bastion_instance_id"] == ""
+    web = ec2.describe_security_groups(GroupIds=[outputs["security_group_ids"]["web"]])["SecurityGroups"][0]
+    ssh = [p for p in web["IpPermissions"] if p.get("FromPort") == 22]
+    assert [r["CidrIp"] for p in ssh for r in p["IpRanges"]] == ["203.0.113.0/24"]
+
+
+def test_scaling_down_terminates_the_surplus_web_instances(emulator, aws_env, aws):
+    emulator.reset()
+    three = run_playbook("network.yml", aws_env, extra_vars={"network_web_instance_count": 3}, inventory=INVENTORY)
+    assert three.rc == 0, three.stdout[-3000:]
+    assert len(three.outputs["network_outputs"]["web_instance_ids"]) == 3
+    one = run_playbook("network.yml", aws_env, extra_vars={"network_web_instance_count": 1}, inventory=INVENTORY)
+    assert one.rc == 0, one.stdout[-3000:]
+    kept = one.outputs["network_outputs"]["web_instance_ids"]
+    assert len(kept) == 1
+    reservations = aws("ec2").describe_instances(InstanceIds=three.outputs["network_outputs"]["web_instance_ids"])
+    states = {i["Tags"][0]["Value"] if False else i["InstanceId"]: i["State"]["Name"]
+              for r in reservations["Reservations"] for i in r["Instances"]}
+    assert sorted(states.values()) == ["running", "terminated", "terminated"]
+    assert states[kept[0]] == "running"
