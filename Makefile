@@ -10,7 +10,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 STACK_REGION ?= ap-northeast-2
 DEMO_DIR ?= .demo
 
-.PHONY: help setup lint sanity unit integration molecule test demo demo-down clean
+.PHONY: help setup lint sanity unit integration docker molecule test demo demo-shell demo-down clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,24 +34,37 @@ sanity: setup ## ansible-test sanity on the collection's plugins
 unit: setup ## unit tests (pytest)
 	$(BIN)/python -m pytest tests/unit
 
-integration: setup ## roles and modules against the local AWS emulator (moto server)
+integration: setup docker ## roles and modules against the local AWS emulator (moto server)
 	$(BIN)/python -m pytest tests/integration
 
-molecule: setup ## host-role scenarios in Docker (starts an engine and builds images if needed)
+docker: ## make sure a Docker engine runs and the Debian 12 images exist (built locally)
 	tests/docker/ensure-engine.sh
 	tests/docker/build-base-image.sh
+
+molecule: setup docker ## host-role scenarios in Docker (systemd, real services)
 	tests/molecule.sh
 
 test: setup ## everything CI runs: lint, sanity, unit, integration, molecule
 	tests/stages.sh lint sanity unit integration molecule
 
-demo: setup ## build the stack in the local emulator and show what was made
+DEMO_TAGS ?= network
+
+demo: setup docker ## build the stack in the local emulator (containers stand in for EC2) and show it
 	$(BIN)/python -m tests.emulator.server start --state-dir $(DEMO_DIR) --region $(STACK_REGION)
 	eval "$$($(BIN)/python -m tests.emulator.server env --state-dir $(DEMO_DIR) --region $(STACK_REGION))" && \
-	  $(BIN)/ansible-playbook -i inventories/local playbooks/demo.yml
+	  $(BIN)/ansible-playbook -i inventories/local site.yml --tags $(DEMO_TAGS)
+	@echo
+	@echo "The emulator keeps running: 'make demo' again changes nothing; 'make demo-shell' gives a shell"
+	@echo "with AWS_ENDPOINT_URL set (try: ansible-inventory --graph);"
+	@echo "'make demo-down' stops it and removes the containers."
 
-demo-down: ## stop the demo's emulator (everything it held is gone)
+demo-shell: ## a shell whose AWS tools and Ansible talk to the running demo emulator
+	eval "$$($(BIN)/python -m tests.emulator.server env --state-dir $(DEMO_DIR) --region $(STACK_REGION))" && \
+	  PS1='(aws_intro demo) \w $$ ' $(SHELL) --norc -i
+
+demo-down: ## stop the demo's emulator and remove the containers standing in for EC2
 	-$(BIN)/python -m tests.emulator.server stop --state-dir $(DEMO_DIR)
+	-ids=$$(docker ps -aq --filter label=aws_intro.stack 2>/dev/null); [ -z "$$ids" ] || docker rm -f $$ids >/dev/null
 
 clean: demo-down ## remove the venv and caches
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache
