@@ -172,3 +172,15 @@ def test_local_inventory_lists_the_web_instances(outputs, aws_env):
         assert hostvars[instance_id]["ansible_host"] == instance_id
     azs = {hostvars[i]["placement"]["availability_zone"] for i in outputs["web_instance_ids"]}
     assert all(sorted(inventory[f"az_{az.replace('-', '_')}"]["hosts"]) for az in azs)
+
+
+def test_module_defaults_group_reaches_amazon_and_community_modules(outputs, aws_env):
+    """Without AWS_ENDPOINT_URL/AWS_URL in the environment the modules reach the emulator only
+    through `module_defaults: group/aws_intro.stack.aws` (meta/runtime.yml extends amazon.aws's
+    and community.aws's groups); anything that escaped it would try real AWS and fail."""
+    env = {k: v for k, v in aws_env.items() if k not in ("AWS_ENDPOINT_URL", "AWS_URL")}
+    env.update({"AWS_ENDPOINT_URL": "", "AWS_URL": ""})
+    found = run_playbook("network_lookup.yml", env, inventory=TEST_INVENTORY,
+                         extra_vars={"stack_aws_endpoint_url": aws_env["AWS_ENDPOINT_URL"]})
+    assert found.rc == 0, found.stdout[-4000:]
+    assert found.outputs["network_outputs"] == outputs

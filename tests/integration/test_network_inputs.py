@@ -90,7 +90,9 @@ def test_adopt_mode_with_an_unknown_vpc_fails_clearly(emulator, hand_built, aws_
 
 def test_bastion_takes_over_ssh_to_the_web_hosts(emulator, aws_env, aws):
     emulator.reset()
-    extra = {"network_bastion_enabled": True, "network_web_instance_count": 1, "network_nat_gateway_enabled": False}
+    aws("ec2").create_key_pair(KeyName="admin-key")
+    extra = {"network_bastion_enabled": True, "network_web_instance_count": 1, "network_nat_gateway_enabled": False,
+             "network_ami_family": "al2023", "network_key_name": "admin-key"}
     result = run_playbook("network.yml", aws_env, extra_vars=extra, inventory=INVENTORY)
     assert result.rc == 0, result.stdout[-3000:]
     outputs = result.outputs["network_outputs"]
@@ -99,11 +101,16 @@ def test_bastion_takes_over_ssh_to_the_web_hosts(emulator, aws_env, aws):
     ec2 = aws("ec2")
     web = ec2.describe_security_groups(GroupIds=[outputs["security_group_ids"]["web"]])["SecurityGroups"][0]
     ssh = [p for p in web["IpPermissions"] if p.get("FromPort") == 22]
-    assert [pair["GroupId"] for p in ssh for pair in p["UserIdGroupPairs"]] == [outputs["security_group_ids"]["bastion"]]
+    sources = [pair["GroupId"] for p in ssh for pair in p["UserIdGroupPairs"]]
+    assert sources == [outputs["security_group_ids"]["bastion"]]
     assert [r for p in ssh for r in p["IpRanges"]] == []
     bastion = ec2.describe_instances(InstanceIds=[outputs["bastion_instance_id"]])["Reservations"][0]["Instances"][0]
     assert bastion["SubnetId"] == outputs["public_subnet_ids"][0]
-    assert ec2.describe_nat_gateways(Filters=[{"Name": "state", "Values": ["pending", "available"]}])["NatGateways"] == []
+    assert bastion["KeyName"] == "admin-key"
+    image = ec2.describe_images(ImageIds=[bastion["ImageId"]])["Images"][0]
+    assert image["Name"] == "al2023-ami-2023.12.20260930.0-kernel-6.1-x86_64"
+    live = [{"Name": "state", "Values": ["pending", "available"]}]
+    assert ec2.describe_nat_gateways(Filters=live)["NatGateways"] == []
 
     # Turning the bastion off terminates it and gives SSH back to the admin CIDRs.
     off = run_playbook("network.yml", aws_env, inventory=INVENTORY,
@@ -125,7 +132,6 @@ def test_scaling_down_terminates_the_surplus_web_instances(emulator, aws_env, aw
     kept = one.outputs["network_outputs"]["web_instance_ids"]
     assert len(kept) == 1
     reservations = aws("ec2").describe_instances(InstanceIds=three.outputs["network_outputs"]["web_instance_ids"])
-    states = {i["Tags"][0]["Value"] if False else i["InstanceId"]: i["State"]["Name"]
-              for r in reservations["Reservations"] for i in r["Instances"]}
+    states = {i["InstanceId"]: i["State"]["Name"] for r in reservations["Reservations"] for i in r["Instances"]}
     assert sorted(states.values()) == ["running", "terminated", "terminated"]
     assert states[kept[0]] == "running"
