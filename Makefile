@@ -45,7 +45,7 @@ molecule: setup docker ## host-role scenarios in Docker (systemd, real services)
 	tests/molecule.sh
 
 test: setup ## everything CI runs: lint, sanity, unit, integration, molecule
-	tests/stages.sh lint sanity unit integration molecule
+	tests/run-each.sh stages "make --no-print-directory" lint sanity unit integration molecule
 
 DEMO_TAGS ?= network
 

@@ -29,30 +29,4 @@ if [ "${#scenarios[@]}" -eq 0 ]; then
   exit 1
 fi
 
-passed=0
-failed=0
-failed_names=()
-for scenario in "${scenarios[@]}"; do
-  echo "=== molecule: $scenario"
-  start=$(date +%s)
-  if [ ! -f "molecule/$scenario/molecule.yml" ]; then
-    echo "=== molecule: $scenario FAILED (no molecule/$scenario/molecule.yml)"
-    failed=$((failed + 1))
-    failed_names+=("$scenario")
-    continue
-  fi
-  if molecule test -s "$scenario"; then
-    passed=$((passed + 1))
-    echo "=== molecule: $scenario passed in $(( $(date +%s) - start )) s"
-  else
-    failed=$((failed + 1))
-    failed_names+=("$scenario")
-    echo "=== molecule: $scenario FAILED in $(( $(date +%s) - start )) s"
-  fi
-done
-
-if [ "$failed" -gt 0 ]; then
-  echo "failed scenarios: ${failed_names[*]}"
-fi
-echo "molecule: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+exec tests/run-each.sh molecule "molecule test -s" "${scenarios[@]}"
