@@ -1,0 +1,99 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: aws_intro.stack contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""ElastiCache replication group calls for the elasticache_replication_group module.
+
+Every call is retried with AWSRetry.jittered_backoff() (throttling; a group busy with another change is
+retried too) and wrapped by an error handler that raises AnsibleElastiCacheError. A replication group or
+cache cluster that does not exist reads as None; deleting one that is already gone returns False.
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
+    ansible_dict_to_boto3_tag_list,
+    boto3_tag_list_to_ansible_dict,
+)
+
+# A group that is still applying another change answers InvalidReplicationGroupState.
+BUSY = ["InvalidReplicationGroupState"]
+
+
+class AnsibleElastiCacheError(AnsibleAWSError):
+    pass
+
+
+class ElastiCacheErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleElastiCacheError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(["ReplicationGroupNotFoundFault", "CacheClusterNotFound"])
+
+
+@ElastiCacheErrorHandler.list_error_handler("describe replication group", None)
+@AWSRetry.jittered_backoff()
+def get_replication_group(client, replication_group_id):
+    groups = client.describe_replication_groups(ReplicationGroupId=replication_group_id)["ReplicationGroups"]
+    return groups[0] if groups else None
+
+
+@ElastiCacheErrorHandler.list_error_handler("describe cache cluster", None)
+@AWSRetry.jittered_backoff()
+def get_cache_cluster(client, cache_cluster_id):
+    clusters = client.describe_cache_clusters(CacheClusterId=cache_cluster_id)["CacheClusters"]
+    return clusters[0] if clusters else None
+
+
+@ElastiCacheErrorHandler.list_error_handler("list tags of a replication group", {})
+@AWSRetry.jittered_backoff()
+def list_tags(client, arn):
+    return boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(ResourceName=arn).get("TagList", []))
+
+
+@ElastiCacheErrorHandler.common_error_handler("create replication group")
+@AWSRetry.jittered_backoff()
+def create_replication_group(client, **params):
+    return client.create_replication_group(**params)["ReplicationGroup"]
+
+
+@ElastiCacheErrorHandler.common_error_handler("modify replication group")
+@AWSRetry.jittered_backoff(catch_extra_error_codes=BUSY)
+def modify_replication_group(client, **params):
+    return client.modify_replication_group(**params)["ReplicationGroup"]
+
+
+@ElastiCacheErrorHandler.common_error_handler("modify the shard configuration of a replication group")
+@AWSRetry.jittered_backoff(catch_extra_error_codes=BUSY)
+def modify_shard_configuration(client, **params):
+    return client.modify_replication_group_shard_configuration(**params)["ReplicationGroup"]
+
+
+@ElastiCacheErrorHandler.common_error_handler("change the replica count of a replication group")
+@AWSRetry.jittered_backoff(catch_extra_error_codes=BUSY)
+def change_replica_count(client, increase, **params):
+    call = client.increase_replica_count if increase else client.decrease_replica_count
+    return call(**params)["ReplicationGroup"]
+
+
+@ElastiCacheErrorHandler.deletion_error_handler("delete replication group")
+@AWSRetry.jittered_backoff(catch_extra_error_codes=BUSY)
+def delete_replication_group(client, replication_group_id):
+    client.delete_replication_group(ReplicationGroupId=replication_group_id)
+    return True
+
+
+@ElastiCacheErrorHandler.common_error_handler("tag a replication group")
+@AWSRetry.jittered_backoff()
+def add_tags(client, arn, tags):
+    client.add_tags_to_resource(ResourceName=arn, Tags=ansible_dict_to_boto3_tag_list(tags))
+
+
+@ElastiCacheErrorHandler.common_error_handler("untag a replication group")
+@AWSRetry.jittered_backoff()
+def remove_tags(client, arn, keys):
+    client.remove_tags_from_resource(ResourceName=arn, TagKeys=list(keys))

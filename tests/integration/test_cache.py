@@ -1,0 +1,181 @@
+"""The cache role against the emulator: converge, second run changed=0, --check changed=0, the replication
+group read back with boto3 (one shard, one replica, failover, encrypted at rest, cache SG only), cache.home,
+cache_outputs.redis_address, a TLS + AUTH token variant whose token never shows in -vvv output, and bad
+input refused before any AWS call.
+
+moto 5.2.5 lacks member cache clusters, the reader endpoint and in-place changes of replication groups;
+tests/emulator/layer.py (fix_elasticache_replication_group_members) restores them, citing the ElastiCache
+API reference. moto has no cache parameter group API, so the role's default (the engine's default group,
+reported by the member clusters) is all that is checked of parameter groups."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.ansible_runner import run_playbook
+from tests.integration.stack_network import build_network
+
+INVENTORY = "tests/integration/inventory"
+TAGS = ("--tags", "cache")
+GROUP_ID = "sample-cache"
+
+
+@pytest.fixture(scope="module")
+def network(emulator, aws):
+    emulator.reset()
+    return build_network(aws)
+
+
+@pytest.fixture(scope="module")
+def first_check(network, aws_env, aws):
+    """--check on an account with the network but no cache yet: what it reports, and what exists after."""
+    result = run_playbook("cache.yml", aws_env, inventory=INVENTORY, args=TAGS, check=True)
+    client = aws("elasticache")
+    made = {"groups": client.describe_replication_groups()["ReplicationGroups"],
+            "subnet_groups": client.describe_cache_subnet_groups()["CacheSubnetGroups"]}
+    return result, made
+
+
+@pytest.fixture(scope="module")
+def converged(first_check, aws_env):
+    result = run_playbook("cache.yml", aws_env, inventory=INVENTORY, args=TAGS)
+    assert result.rc == 0, result.stdout[-5000:]
+    return result
+
+
+@pytest.fixture(scope="module")
+def group(converged, aws):
+    return aws("elasticache").describe_replication_groups(ReplicationGroupId=GROUP_ID)["ReplicationGroups"][0]
+
+
+def test_check_mode_before_the_first_run_predicts_changes_and_makes_nothing(first_check):
+    result, made = first_check
+    assert result.rc == 0, result.stdout[-5000:]
+    started = "aws_intro.stack.cache : Redis replication group (creation is started, not awaited)"
+    assert started in result.changed_tasks()
+    assert made == {"groups": [], "subnet_groups": []}
+
+
+def test_converge_changes_and_publishes_outputs(converged, group):
+    outputs = converged.outputs["cache_outputs"]
+    primary = group["NodeGroups"][0]["PrimaryEndpoint"]
+    assert converged.changed > 0
+    assert outputs["replication_group_id"] == GROUP_ID
+    assert outputs["status"] == "available"
+    assert outputs["endpoint"] == primary["Address"]
+    assert outputs["port"] == 6379
+    assert outputs["address"] == "cache.home"
+    assert outputs["transit_encryption"] is False
+    assert outputs["redis_address"] == "redis://cache.home:6379/0"
+
+
+def test_group_has_one_shard_one_replica_failover_and_encryption_at_rest(group, aws, network):
+    assert group["Status"] == "available"
+    assert group["ClusterMode"] == "disabled"
+    assert [len(ng["NodeGroupMembers"]) for ng in group["NodeGroups"]] == [2]
+    assert group["CacheNodeType"] == "cache.t3.micro"
+    assert (group["AutomaticFailover"], group["MultiAZ"]) == ("enabled", "disabled")
+    assert group["AtRestEncryptionEnabled"] is True
+    assert group["TransitEncryptionEnabled"] is False
+    assert group["AuthTokenEnabled"] is False
+    assert group["SnapshotRetentionLimit"] == 1
+    client = aws("elasticache")
+    for member_id in group["MemberClusters"]:
+        member = client.describe_cache_clusters(CacheClusterId=member_id)["CacheClusters"][0]
+        assert [sg["SecurityGroupId"] for sg in member["SecurityGroups"]] == [network["security_group_ids"]["cache"]]
+        assert member["CacheSubnetGroupName"] == GROUP_ID
+        assert (member["Engine"], member["EngineVersion"]) == ("redis", "7.1")
+        assert member["CacheParameterGroup"]["CacheParameterGroupName"] == "default.redis7"
+        assert member["PreferredMaintenanceWindow"] == "sun:19:00-sun:20:00"
+    tags = {t["Key"]: t["Value"] for t in client.list_tags_for_resource(ResourceName=group["ARN"])["TagList"]}
+    assert tags == {"Name": GROUP_ID, "Stack": "sample", "ManagedBy": "aws_intro.stack"}
+
+
+def test_subnet_group_covers_the_private_subnets(converged, aws, network):
+    group = aws("elasticache").describe_cache_subnet_groups(CacheSubnetGroupName=GROUP_ID)["CacheSubnetGroups"][0]
+    assert sorted(s["SubnetIdentifier"] for s in group["Subnets"]) == sorted(network["private_subnet_ids"])
+
+
+def test_the_only_access_is_redis_from_the_web_hosts(aws, network):
+    ids = network["security_group_ids"]
+    sg = aws("ec2").describe_security_groups(GroupIds=[ids["cache"]])["SecurityGroups"][0]
+    rules = [(p["IpProtocol"], p["FromPort"], p["ToPort"], [g["GroupId"] for g in p["UserIdGroupPairs"]],
+              p["IpRanges"]) for p in sg["IpPermissions"]]
+    assert rules == [("tcp", 6379, 6379, [ids["web"]], [])]
+
+
+def test_cache_home_points_at_the_primary_endpoint(group, aws, network):
+    records = aws("route53").list_resource_record_sets(HostedZoneId=network["private_zone_id"])["ResourceRecordSets"]
+    cname = [r for r in records if r["Name"] == "cache.home." and r["Type"] == "CNAME"]
+    primary = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    assert [[v["Value"] for v in r["ResourceRecords"]] for r in cname] == [[primary]]
+
+
+def test_second_run_changes_nothing(converged, aws_env):
+    again = run_playbook("cache.yml", aws_env, inventory=INVENTORY, args=TAGS)
+    assert again.rc == 0, again.stdout[-5000:]
+    assert again.changed == 0, again.changed_tasks()
+
+
+def test_check_mode_on_the_converged_cache_reports_no_change(converged, aws_env):
+    check = run_playbook("cache.yml", aws_env, inventory=INVENTORY, args=TAGS, check=True)
+    assert check.rc == 0, check.stdout[-5000:]
+    assert check.changed == 0, check.changed_tasks()
+
+
+def test_a_change_that_needs_a_new_group_is_refused(converged, aws_env, aws):
+    result = run_playbook("cache.yml", aws_env, inventory=INVENTORY, args=TAGS,
+                          extra_vars={"cache_at_rest_encryption": False})
+    assert result.rc != 0
+    assert "at_rest_encryption cannot change on an existing replication group" in result.stdout
+    group = aws("elasticache").describe_replication_groups(ReplicationGroupId=GROUP_ID)["ReplicationGroups"][0]
+    assert group["AtRestEncryptionEnabled"] is True
+
+
+def test_tls_and_auth_token_give_a_rediss_address_and_never_show(converged, aws_env, aws):
+    # A second stack name in the same emulator: its own group, token and record (the network is looked up
+    # by the sample stack's names, so network_outputs is handed over from the first converge).
+    extra = {"cache_transit_encryption": True, "cache_auth_token_enabled": True,
+             "network_outputs": converged.outputs["network_outputs"], "stack_name": "tls",
+             "cache_record_name": "cache-tls", "test_output_vars": ["cache_outputs", "cache_redis_address"]}
+    result = run_playbook("cache.yml", aws_env, inventory=INVENTORY, args=(*TAGS, "-vvv"), extra_vars=extra)
+    assert result.rc == 0, result.stdout[-5000:]
+    token = aws("ssm").get_parameter(Name="/tls/cache/auth_token", WithDecryption=True)["Parameter"]["Value"]
+    assert len(token) == 64
+    assert token not in result.stdout
+    group = aws("elasticache").describe_replication_groups(ReplicationGroupId="tls-cache")["ReplicationGroups"][0]
+    assert (group["TransitEncryptionEnabled"], group["AuthTokenEnabled"]) == (True, True)
+    primary = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    outputs = result.outputs["cache_outputs"]
+    assert outputs["redis_address"] == f"rediss://{primary}:6379/0"
+    assert outputs["auth_token_parameter"] == "/tls/cache/auth_token"  # noqa: S105 - a parameter name
+    assert token not in str(outputs)
+    assert result.outputs["cache_redis_address"] == f"rediss://:{token}@{primary}:6379/0"
+
+
+@pytest.mark.parametrize(
+    ("extra_vars", "message"),
+    [
+        pytest.param({"cache_engine_version": "5.0.6"}, "cache_engine_version '5.0.6' is not a known redis version",
+                     id="unknown-engine-version"),
+        pytest.param({"cache_replicas_per_node_group": 6}, "cache_replicas_per_node_group must be 0 to 5, got 6",
+                     id="replicas-above-5"),
+        pytest.param({"cache_replicas_per_node_group": 0},
+                     "cache_automatic_failover and cache_multi_az need cache_replicas_per_node_group of at least 1",
+                     id="failover-with-0-replicas"),
+        pytest.param({"cache_cluster_mode": "enabled"}, "cache_cluster_mode is 'enabled', but the sample app",
+                     id="cluster-mode-without-override"),
+        pytest.param({"cache_auth_token_enabled": True}, "cache_auth_token_enabled needs cache_transit_encryption",
+                     id="token-without-tls"),
+        pytest.param({"cache_maintenance_window": "Sun 03:00"},
+                     "cache_maintenance_window must be ddd:hh24:mi-ddd:hh24:mi", id="bad-maintenance-window"),
+        pytest.param({"cache_snapshot_window": "4-5"}, "cache_snapshot_window must be hh24:mi-hh24:mi",
+                     id="bad-snapshot-window"),
+    ],
+)
+def test_bad_input_fails_before_any_aws_call(emulator, aws_env, recording, extra_vars, message):
+    with recording() as rec:
+        result = run_playbook("cache.yml", aws_env, inventory=INVENTORY, args=TAGS, extra_vars=extra_vars)
+    assert result.rc != 0
+    assert message in result.stdout
+    assert rec.summary()["total"] == 0, rec.summary()

@@ -1,0 +1,192 @@
+"""The database role against the emulator: converge, second run changed=0, --check changed=0, the
+instance and its groups read back with boto3, db.home, the kept master password (never in -vvv
+output), the wait/lookup entry points, and bad input refused before any AWS call.
+
+moto gaps handled in tests/emulator/layer.py (each citing the RDS API reference):
+fix_rds_db_parameters_engine_defaults (DescribeDBParameters metadata, DescribeDBParameterGroups by name)
+and fix_rds_gp3_baseline_performance (gp3 Iops/StorageThroughput)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.ansible_runner import run_playbook
+from tests.integration.stack_network import build_network
+
+INVENTORY = "tests/integration/inventory"
+TAGS = ("--tags", "database")
+DB_ID = "sample-db"
+PASSWORD_PARAMETER = "/sample/database/master_password"  # noqa: S105 - a parameter name, not a secret
+
+
+@pytest.fixture(scope="module")
+def network(emulator, aws):
+    emulator.reset()
+    return build_network(aws)
+
+
+@pytest.fixture(scope="module")
+def first_check(network, aws_env, aws):
+    """--check on an account with the network but no database yet: what it reports, and what exists after."""
+    result = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS, check=True)
+    made = {"instances": aws("rds").describe_db_instances()["DBInstances"],
+            "subnet_groups": aws("rds").describe_db_subnet_groups()["DBSubnetGroups"],
+            "parameters": aws("ssm").describe_parameters()["Parameters"]}
+    return result, made
+
+
+@pytest.fixture(scope="module")
+def converged(first_check, aws_env):
+    result = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=(*TAGS, "-vvv"))
+    assert result.rc == 0, result.stdout[-5000:]
+    return result
+
+
+@pytest.fixture(scope="module")
+def outputs(converged):
+    return converged.outputs["database_outputs"]
+
+
+@pytest.fixture(scope="module")
+def instance(converged, aws):
+    return aws("rds").describe_db_instances(DBInstanceIdentifier=DB_ID)["DBInstances"][0]
+
+
+def test_check_mode_before_the_first_run_predicts_changes_and_makes_nothing(first_check):
+    result, made = first_check
+    assert result.rc == 0, result.stdout[-5000:]
+    assert "aws_intro.stack.database : RDS MySQL instance (creation is started, not awaited)" in result.changed_tasks()
+    assert made == {"instances": [], "subnet_groups": [], "parameters": []}
+
+
+def test_converge_changes_and_publishes_outputs(converged, outputs, instance):
+    assert converged.failed == 0
+    assert converged.changed > 0
+    assert outputs["host"] == "db.home"
+    assert outputs["endpoint"] == instance["Endpoint"]["Address"]
+    assert outputs["port"] == 3306
+    assert outputs["status"] == "available"
+    assert outputs["master_password_parameter"] == PASSWORD_PARAMETER
+    assert outputs["master_username"] == "admin"
+
+
+def test_instance_is_private_encrypted_and_in_the_db_security_group_only(instance, network):
+    assert instance["Engine"] == "mysql"
+    assert instance["EngineVersion"] == "8.0.40"
+    assert instance["DBInstanceClass"] == "db.t3.micro"
+    assert instance["PubliclyAccessible"] is False
+    assert instance["StorageEncrypted"] is True
+    assert [g["VpcSecurityGroupId"] for g in instance["VpcSecurityGroups"]] == [network["security_group_ids"]["db"]]
+    assert instance["StorageType"] == "gp3"
+    assert (instance["AllocatedStorage"], instance["MaxAllocatedStorage"]) == (20, 100)
+    assert instance["MultiAZ"] is False
+    assert instance["BackupRetentionPeriod"] == 7
+    assert instance["PreferredBackupWindow"] == "17:00-17:30"
+    assert instance["PreferredMaintenanceWindow"] == "sun:18:00-sun:18:30"
+    assert instance["DeletionProtection"] is True
+    assert sorted(instance["EnabledCloudwatchLogsExports"]) == ["error", "slowquery"]
+    tags = {t["Key"]: t["Value"] for t in instance["TagList"]}
+    assert tags == {"Name": DB_ID, "Stack": "sample", "ManagedBy": "aws_intro.stack"}
+
+
+def test_subnet_group_covers_the_private_subnets(instance, network):
+    group = instance["DBSubnetGroup"]
+    assert group["DBSubnetGroupName"] == DB_ID
+    assert sorted(s["SubnetIdentifier"] for s in group["Subnets"]) == sorted(network["private_subnet_ids"])
+
+
+def test_the_only_access_is_mysql_from_the_web_hosts(aws, network):
+    ids = network["security_group_ids"]
+    group = aws("ec2").describe_security_groups(GroupIds=[ids["db"]])["SecurityGroups"][0]
+    rules = [(p["IpProtocol"], p["FromPort"], p["ToPort"], [g["GroupId"] for g in p["UserIdGroupPairs"]],
+              p["IpRanges"]) for p in group["IpPermissions"]]
+    assert rules == [("tcp", 3306, 3306, [ids["web"]], [])]
+
+
+def test_parameter_group_is_utf8mb4_and_seoul_time(instance, aws):
+    names = [g["DBParameterGroupName"] for g in instance["DBParameterGroups"]]
+    assert names == ["sample-db-mysql80"]
+    rds = aws("rds")
+    group = rds.describe_db_parameter_groups(DBParameterGroupName=names[0])["DBParameterGroups"][0]
+    assert group["DBParameterGroupFamily"] == "mysql8.0"
+    params = {p["ParameterName"]: p.get("ParameterValue")
+              for p in rds.describe_db_parameters(DBParameterGroupName=names[0], Source="user")["Parameters"]}
+    assert params == {
+        "character_set_server": "utf8mb4", "character_set_client": "utf8mb4", "character_set_connection": "utf8mb4",
+        "character_set_database": "utf8mb4", "character_set_results": "utf8mb4",
+        "collation_server": "utf8mb4_0900_ai_ci", "collation_connection": "utf8mb4_0900_ai_ci",
+        "time_zone": "Asia/Seoul",
+    }
+
+
+def test_option_group_is_mysql_80_without_options(instance, aws):
+    assert [g["OptionGroupName"] for g in instance["OptionGroupMemberships"]] == ["sample-db-mysql80"]
+    group = aws("rds").describe_option_groups(OptionGroupName="sample-db-mysql80")["OptionGroupsList"][0]
+    assert (group["EngineName"], group["MajorEngineVersion"], group["Options"]) == ("mysql", "8.0", [])
+
+
+def test_db_home_points_at_the_endpoint(instance, aws, network):
+    records = aws("route53").list_resource_record_sets(HostedZoneId=network["private_zone_id"])["ResourceRecordSets"]
+    cname = [r for r in records if r["Name"] == "db.home." and r["Type"] == "CNAME"]
+    assert [[v["Value"] for v in r["ResourceRecords"]] for r in cname] == [[instance["Endpoint"]["Address"]]]
+
+
+def test_master_password_is_kept_in_ssm_and_never_shown(converged, aws):
+    parameter = aws("ssm").get_parameter(Name=PASSWORD_PARAMETER, WithDecryption=True)["Parameter"]
+    assert parameter["Type"] == "SecureString"
+    assert len(parameter["Value"]) == 32
+    assert parameter["Value"] not in converged.stdout  # the converge ran with -vvv
+
+
+def test_second_run_changes_nothing(converged, aws_env, aws):
+    before = aws("ssm").get_parameter(Name=PASSWORD_PARAMETER, WithDecryption=True)["Parameter"]["Value"]
+    again = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS)
+    assert again.rc == 0, again.stdout[-5000:]
+    assert again.changed == 0, again.changed_tasks()
+    assert aws("ssm").get_parameter(Name=PASSWORD_PARAMETER, WithDecryption=True)["Parameter"]["Value"] == before
+
+
+def test_check_mode_on_the_converged_database_reports_no_change(converged, aws_env):
+    check = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS, check=True)
+    assert check.rc == 0, check.stdout[-5000:]
+    assert check.changed == 0, check.changed_tasks()
+
+
+def test_wait_step_alone_publishes_the_same_outputs_without_writing(outputs, aws_env, recording):
+    with recording() as rec:
+        found = run_playbook("database_lookup.yml", aws_env, inventory=INVENTORY)
+    assert found.rc == 0, found.stdout[-5000:]
+    assert found.changed == 0, found.changed_tasks()
+    assert found.outputs["database_outputs"] == outputs
+    writes = [c for c in rec.summary()["by_call"]
+              if not c.split(":", 1)[1].startswith(("Describe", "Get", "List", "GET"))]
+    assert writes == [], "the wait step re-wrote something on a converged database"
+
+
+@pytest.mark.parametrize(
+    ("extra_vars", "message"),
+    [
+        pytest.param({"database_engine_version": "8.0.99"}, "database_engine_version '8.0.99' is not a known",
+                     id="unknown-engine-version"),
+        pytest.param({"database_engine_version": "5.7.44"}, "database_engine_version '5.7.44' is not a known",
+                     id="mysql-5.7"),
+        pytest.param({"database_allocated_storage": 19}, "database_allocated_storage must be 20 to 65536 GiB, got 19",
+                     id="storage-below-20"),
+        pytest.param({"database_max_allocated_storage": 20},
+                     "database_max_allocated_storage must be 0 (no autoscaling) or above", id="ceiling-not-above"),
+        pytest.param({"database_backup_window": "2:00-2:30"}, "database_backup_window must be hh24:mi-hh24:mi",
+                     id="bad-backup-window"),
+        pytest.param({"database_maintenance_window": "sunday 03:00"},
+                     "database_maintenance_window must be ddd:hh24:mi-ddd:hh24:mi", id="bad-maintenance-window"),
+        pytest.param({"database_backup_retention_period": 0}, "database_backup_retention_period must be 1 to 35",
+                     id="no-backups"),
+        pytest.param({"database_cloudwatch_logs_exports": ["slow"]},
+                     "database_cloudwatch_logs_exports may only hold", id="unknown-log-type"),
+    ],
+)
+def test_bad_input_fails_before_any_aws_call(emulator, aws_env, recording, extra_vars, message):
+    with recording() as rec:
+        result = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS, extra_vars=extra_vars)
+    assert result.rc != 0
+    assert message in result.stdout
+    assert rec.summary()["total"] == 0, rec.summary()
