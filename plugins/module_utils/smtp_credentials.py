@@ -1,0 +1,159 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: aws_intro.stack contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""IAM and SSM calls of the ses_smtp_credentials module.
+
+Every call is wrapped by an error handler and AWSRetry.jittered_backoff(); reads of something
+that does not exist return None (or an empty list). The IAM reads amazon.aws already has
+(get_iam_user, get_iam_access_keys, detach_iam_user_policy) are used from there.
+"""
+
+import json
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.iam import AnsibleIAMError, IAMErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+
+
+class SSMErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleIAMError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("ParameterNotFound")
+
+
+# ---- IAM ----
+
+
+@IAMErrorHandler.common_error_handler("create user")
+@AWSRetry.jittered_backoff()
+def create_user(client, name, path, tags):
+    kwargs = {"UserName": name, "Path": path}
+    if tags:
+        kwargs["Tags"] = ansible_dict_to_boto3_tag_list(tags)
+    return client.create_user(**kwargs)["User"]
+
+
+@IAMErrorHandler.deletion_error_handler("delete user")
+@AWSRetry.jittered_backoff()
+def delete_user(client, name):
+    client.delete_user(UserName=name)
+    return True
+
+
+@IAMErrorHandler.common_error_handler("tag user")
+@AWSRetry.jittered_backoff()
+def tag_user(client, name, tags):
+    if tags:
+        client.tag_user(UserName=name, Tags=ansible_dict_to_boto3_tag_list(tags))
+
+
+@IAMErrorHandler.common_error_handler("untag user")
+@AWSRetry.jittered_backoff()
+def untag_user(client, name, keys):
+    if keys:
+        client.untag_user(UserName=name, TagKeys=list(keys))
+
+
+@IAMErrorHandler.list_error_handler("list user inline policies", [])
+@AWSRetry.jittered_backoff()
+def list_user_policies(client, name):
+    return client.get_paginator("list_user_policies").paginate(UserName=name).build_full_result()["PolicyNames"]
+
+
+@IAMErrorHandler.list_error_handler("list user attached policies", [])
+@AWSRetry.jittered_backoff()
+def list_attached_user_policies(client, name):
+    paginator = client.get_paginator("list_attached_user_policies")
+    return paginator.paginate(UserName=name).build_full_result()["AttachedPolicies"]
+
+
+@IAMErrorHandler.list_error_handler("get user policy")
+@AWSRetry.jittered_backoff()
+def get_user_policy(client, name, policy_name):
+    document = client.get_user_policy(UserName=name, PolicyName=policy_name)["PolicyDocument"]
+    # botocore decodes the URL-encoded JSON into a dict; older versions hand back the string.
+    return json.loads(document) if isinstance(document, str) else document
+
+
+@IAMErrorHandler.common_error_handler("put user policy")
+@AWSRetry.jittered_backoff()
+def put_user_policy(client, name, policy_name, document):
+    client.put_user_policy(UserName=name, PolicyName=policy_name, PolicyDocument=json.dumps(document))
+
+
+@IAMErrorHandler.deletion_error_handler("delete user policy")
+@AWSRetry.jittered_backoff()
+def delete_user_policy(client, name, policy_name):
+    client.delete_user_policy(UserName=name, PolicyName=policy_name)
+    return True
+
+
+@IAMErrorHandler.common_error_handler("create access key")
+@AWSRetry.jittered_backoff()
+def create_access_key(client, name):
+    key = client.create_access_key(UserName=name)["AccessKey"]
+    return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+@IAMErrorHandler.deletion_error_handler("delete access key")
+@AWSRetry.jittered_backoff()
+def delete_access_key(client, name, key_id):
+    client.delete_access_key(UserName=name, AccessKeyId=key_id)
+    return True
+
+
+# ---- SSM Parameter Store ----
+
+
+@SSMErrorHandler.list_error_handler("get parameter")
+@AWSRetry.jittered_backoff()
+def get_parameter_value(client, name):
+    return client.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+
+
+@SSMErrorHandler.list_error_handler("describe parameter")
+@AWSRetry.jittered_backoff()
+def describe_parameter(client, name):
+    found = client.describe_parameters(ParameterFilters=[{"Key": "Name", "Option": "Equals", "Values": [name]}])
+    return (found.get("Parameters") or [None])[0]
+
+
+@SSMErrorHandler.common_error_handler("put parameter")
+@AWSRetry.jittered_backoff()
+def put_secure_parameter(client, name, value, description, kms_key_id):
+    kwargs = {"Name": name, "Value": value, "Type": "SecureString", "Overwrite": True, "Description": description}
+    if kms_key_id:
+        kwargs["KeyId"] = kms_key_id
+    client.put_parameter(**kwargs)
+
+
+@SSMErrorHandler.deletion_error_handler("delete parameter")
+@AWSRetry.jittered_backoff()
+def delete_parameter(client, name):
+    client.delete_parameter(Name=name)
+    return True
+
+
+def send_only_policy(identity_arns):
+    """The only permission an SES SMTP user needs: ses:SendRawEmail on the given identities."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "SendRawEmailOnly",
+                "Effect": "Allow",
+                "Action": "ses:SendRawEmail",
+                "Resource": sorted(identity_arns),
+            }
+        ],
+    }
+
+
+def identity_arn(partition, region, account_id, identity):
+    return f"arn:{partition}:ses:{region}:{account_id}:identity/{identity}"

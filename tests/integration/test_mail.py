@@ -1,0 +1,235 @@
+"""The mail role against moto server over HTTP: converge (-vvv) into a public zone made first,
+second run and --check change nothing, the DNS records carry the tokens SES returned, the SMTP
+user may only send, the credentials are SecureStrings and never shown, the lookup alone publishes
+the same outputs, bad input fails before any AWS call, and the sender-address, rotation,
+production-access and fresh-account check-mode variants."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+
+import pytest
+
+from tests.integration.ansible_runner import run_playbook
+
+REGION = "ap-northeast-2"
+DOMAIN = "sample.example"  # stack_domain of the local inventory
+PATH = "/sample/mail/smtp"
+USER = "sample-smtp"
+TAGS = ("--tags", "mail")
+OUTSIDE = "mail_from_domain must be a subdomain of mail_domain"
+# The local inventory's variables without its aws_ec2 source (which would add AWS calls of its own).
+INVENTORY = "tests/integration/inventory"
+
+
+def smtp_password(secret, region):
+    """The SES Developer Guide's derivation, written here again (not imported from the module)."""
+    key = ("AWS4" + secret).encode()
+    for message in ("11111111", region, "ses", "aws4_request", "SendRawEmail"):
+        key = hmac.new(key, message.encode(), hashlib.sha256).digest()
+    return base64.b64encode(b"\x04" + key).decode()
+
+
+def flat(text):
+    """Output with its line wrapping undone (the YAML callback folds long messages)."""
+    return " ".join(text.split())
+
+
+def converge(aws_env, extra_vars=None, check=False, args=()):
+    return run_playbook("mail.yml", aws_env, extra_vars=extra_vars, check=check, args=(*TAGS, *args),
+                        inventory=INVENTORY)
+
+
+def make_zone(aws_env):
+    zone = run_playbook("mail_zone.yml", aws_env, inventory=INVENTORY)
+    assert zone.rc == 0, zone.stdout[-3000:]
+    return zone.outputs["zone_id"]
+
+
+@pytest.fixture(scope="module")
+def zone_id(emulator, aws_env):
+    emulator.reset()
+    return make_zone(aws_env)
+
+
+@pytest.fixture(scope="module")
+def converged(zone_id, aws_env):
+    result = converge(aws_env, args=("-vvv",))
+    assert result.rc == 0, result.stdout[-5000:]
+    return result
+
+
+@pytest.fixture(scope="module")
+def outputs(converged):
+    return converged.outputs["mail_outputs"]
+
+
+def records(aws, zone_id):
+    sets = aws("route53").list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
+    return {(r["Name"].rstrip("."), r["Type"]): [v["Value"] for v in r.get("ResourceRecords", [])] for r in sets}
+
+
+def test_converge_publishes_the_four_smtp_values(converged, outputs, aws):
+    assert converged.changed > 0
+    username = aws("ssm").get_parameter(Name=f"{PATH}/username", WithDecryption=True)["Parameter"]
+    password = aws("ssm").get_parameter(Name=f"{PATH}/password", WithDecryption=True)["Parameter"]
+    assert username["Type"] == password["Type"] == "SecureString"
+    assert outputs["smtp_domain"] == DOMAIN
+    assert outputs["smtp_address"] == f"email-smtp.{REGION}.amazonaws.com"
+    assert outputs["smtp_username"] == username["Value"]
+    assert outputs["smtp_password"] == password["Value"]
+    assert outputs["smtp_port"] == 465
+    keys = aws("iam").list_access_keys(UserName=USER)["AccessKeyMetadata"]
+    assert [k["AccessKeyId"] for k in keys] == [username["Value"]]
+
+
+def test_dns_records_carry_the_tokens_of_the_identity(converged, zone_id, aws):
+    ses = aws("ses")
+    tokens = ses.get_identity_dkim_attributes(Identities=[DOMAIN])["DkimAttributes"][DOMAIN]["DkimTokens"]
+    assert len(tokens) == 3
+    found = records(aws, zone_id)
+    cnames = {name: values for (name, kind), values in found.items() if kind == "CNAME"}
+    assert cnames == {f"{t}._domainkey.{DOMAIN}": [f"{t}.dkim.amazonses.com"] for t in tokens}
+    assert found[(f"mail.{DOMAIN}", "MX")] == [f"10 feedback-smtp.{REGION}.amazonses.com"]
+    assert found[(f"mail.{DOMAIN}", "TXT")] == ['"v=spf1 include:amazonses.com ~all"']
+    assert found[(f"_dmarc.{DOMAIN}", "TXT")] == ['"v=DMARC1; p=none"']
+    mail_from = ses.get_identity_mail_from_domain_attributes(Identities=[DOMAIN])["MailFromDomainAttributes"][DOMAIN]
+    assert mail_from["MailFromDomain"] == f"mail.{DOMAIN}"
+
+
+def test_the_smtp_user_may_only_send(converged, aws):
+    iam = aws("iam")
+    assert iam.list_user_policies(UserName=USER)["PolicyNames"] == ["ses-send-raw-email"]
+    assert iam.list_attached_user_policies(UserName=USER)["AttachedPolicies"] == []
+    assert iam.list_groups_for_user(UserName=USER)["Groups"] == []
+    (statement,) = iam.get_user_policy(UserName=USER, PolicyName="ses-send-raw-email")["PolicyDocument"]["Statement"]
+    assert (statement["Effect"], statement["Action"]) == ("Allow", "ses:SendRawEmail")
+    (resource,) = statement["Resource"]
+    assert re.fullmatch(rf"arn:aws:ses:{REGION}:\d{{12}}:identity/{re.escape(DOMAIN)}", resource)
+    tags = {t["Key"]: t["Value"] for t in iam.list_user_tags(UserName=USER)["Tags"]}
+    assert tags == {"Name": "sample-smtp", "Stack": "sample", "ManagedBy": "aws_intro.stack"}
+
+
+def test_verbose_output_holds_no_secret(converged, outputs):
+    assert "-vvv" in converged.stdout or "ansible-playbook [core" in converged.stdout
+    assert outputs["smtp_password"] not in converged.stdout
+    candidates = set(re.findall(r"(?=([A-Za-z0-9/+]{40}))", converged.stdout))
+    assert candidates
+    leaked = [c for c in candidates if smtp_password(c, REGION) == outputs["smtp_password"]]
+    assert leaked == [], "the secret access key is in the output"
+
+
+def test_the_sandbox_is_reported(converged):
+    assert "is in the SANDBOX: mail reaches only verified identities" in flat(converged.stdout)
+
+
+def test_second_run_changes_nothing(converged, aws_env):
+    again = converge(aws_env)
+    assert again.rc == 0, again.stdout[-4000:]
+    assert again.changed == 0, again.changed_tasks()
+
+
+def test_check_mode_on_the_converged_stack_reports_no_change(converged, aws_env, outputs):
+    check = converge(aws_env, check=True)
+    assert check.rc == 0, check.stdout[-4000:]
+    assert check.changed == 0, check.changed_tasks()
+    assert outputs["smtp_password"] not in check.stdout
+
+
+def test_lookup_alone_finds_the_same_outputs(converged, outputs, aws_env, recording):
+    with recording() as rec:
+        found = run_playbook("mail_lookup.yml", aws_env, inventory=INVENTORY)
+    assert found.rc == 0, found.stdout[-4000:]
+    assert found.outputs["mail_outputs"] == outputs
+    reads = ("Describe", "Get", "List", "GET")
+    writes = [c for c in rec.summary()["by_call"] if not c.split(":", 1)[1].startswith(reads)]
+    assert writes == [], "the lookup must not change anything"
+
+
+@pytest.mark.parametrize(
+    ("extra_vars", "named"),
+    [
+        pytest.param({"mail_domain": "", "mail_sender_address": "noreply.example.com"}, "mail_sender_address",
+                     id="malformed-sender-address"),
+        pytest.param({"mail_sender_address": "no reply@sample.example"}, "mail_sender_address",
+                     id="malformed-sender-address-with-domain"),
+        pytest.param({"mail_from_domain": "mail.elsewhere.example"}, OUTSIDE,
+                     id="mail-from-outside-the-domain"),
+        pytest.param({"mail_from_domain": "notsample.example"}, OUTSIDE,
+                     id="mail-from-suffix-but-not-subdomain"),
+        pytest.param({"mail_smtp_region": "us-west-1"}, "mail_smtp_region us-west-1 has no Amazon SES SMTP endpoint",
+                     id="region-without-smtp"),
+        pytest.param({"mail_smtp_region": "xx-nowhere-9"}, "mail_smtp_region xx-nowhere-9", id="unknown-region"),
+    ],
+)
+def test_bad_input_fails_before_any_aws_call(converged, aws_env, recording, extra_vars, named):
+    with recording() as rec:
+        result = converge(aws_env, extra_vars)
+    assert result.rc != 0
+    assert result.failed == 1
+    assert named in result.stdout
+    assert rec.summary()["total"] == 0, rec.summary()
+
+
+def test_rotation_replaces_the_credentials(converged, outputs, aws_env, aws):
+    rotated = converge(aws_env, {"mail_smtp_rotate": True})
+    assert rotated.rc == 0, rotated.stdout[-4000:]
+    assert rotated.changed_tasks() == ["aws_intro.stack.mail : SMTP credentials in SSM (IAM user allowed only "
+                                       f"ses:SendRawEmail, its key, the password) for {DOMAIN}"]
+    new = rotated.outputs["mail_outputs"]
+    assert new["smtp_username"] != outputs["smtp_username"]
+    assert new["smtp_password"] != outputs["smtp_password"]
+    keys = aws("iam").list_access_keys(UserName=USER)["AccessKeyMetadata"]
+    assert [k["AccessKeyId"] for k in keys] == [new["smtp_username"]]
+    assert converge(aws_env).changed == 0
+
+
+def test_production_access_is_requested_when_opted_in(converged, aws_env, aws):
+    extra = {"mail_production_access_request": True,
+             "mail_production_access_use_case": "Activation and password-reset mail of the sample app."}
+    first = converge(aws_env, extra)
+    assert first.rc == 0, first.stdout[-4000:]
+    assert first.changed == 1, first.changed_tasks()
+    assert "A production-access review is PENDING" in flat(first.stdout)
+    details = aws("sesv2").get_account()["Details"]
+    assert details["ReviewDetails"]["Status"] == "PENDING"
+    assert details["UseCaseDescription"] == extra["mail_production_access_use_case"]
+    assert converge(aws_env, extra).changed == 0
+
+
+def test_a_single_sender_address_without_a_domain(emulator, converged, aws_env, aws):
+    emulator.reset()
+    extra = {"mail_domain": "", "mail_sender_address": "noreply@sample.example"}
+    first = converge(aws_env, extra)
+    assert first.rc == 0, first.stdout[-4000:]
+    assert first.changed > 0
+    assert aws("ses").list_identities()["Identities"] == ["noreply@sample.example"]
+    assert aws("route53").list_hosted_zones()["HostedZones"] == []  # no zone needed, none looked for
+    policy = aws("iam").get_user_policy(UserName=USER, PolicyName="ses-send-raw-email")["PolicyDocument"]
+    (statement,) = policy["Statement"]
+    assert statement["Resource"][0].endswith(":identity/noreply@sample.example")
+    outputs = first.outputs["mail_outputs"]
+    assert (outputs["smtp_domain"], outputs["identity"]) == ("sample.example", "noreply@sample.example")
+    assert converge(aws_env, extra).changed == 0
+    assert converge(aws_env, extra, check=True).changed == 0
+
+
+def test_check_mode_on_a_fresh_account_creates_nothing(emulator, converged, aws_env, aws):
+    emulator.reset()
+    make_zone(aws_env)
+    check = converge(aws_env, check=True)
+    assert check.rc == 0, check.stdout[-4000:]
+    assert check.changed > 0
+    assert aws("ses").list_identities()["Identities"] == []
+    assert aws("iam").list_users()["Users"] == []
+    assert aws("ssm").describe_parameters()["Parameters"] == []
+
+
+def test_a_missing_public_zone_is_named(emulator, converged, aws_env):
+    emulator.reset()
+    result = converge(aws_env)
+    assert result.rc != 0
+    assert "No public Route 53 zone named sample.example (mail_zone_name)" in result.stdout
