@@ -8,6 +8,8 @@ import pytest
 from tests.integration.ansible_runner import run_playbook
 
 INVENTORY = "tests/integration/inventory"
+# cloud.yml runs every cloud role; these tests are about the network role alone.
+NETWORK_ONLY = ("--tags", "network")
 
 
 @pytest.mark.parametrize(
@@ -31,7 +33,7 @@ INVENTORY = "tests/integration/inventory"
 )
 def test_bad_input_fails_before_any_aws_call(extra_vars, variable, aws_env, recording):
     with recording() as rec:
-        result = run_playbook("network.yml", aws_env, extra_vars=extra_vars, inventory=INVENTORY)
+        result = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, extra_vars=extra_vars, inventory=INVENTORY)
     assert result.rc != 0
     assert result.failed == 1
     assert variable in result.stdout
@@ -40,7 +42,7 @@ def test_bad_input_fails_before_any_aws_call(extra_vars, variable, aws_env, reco
 
 def test_check_mode_on_an_empty_account_predicts_and_creates_nothing(emulator, aws_env, aws):
     emulator.reset()
-    result = run_playbook("network.yml", aws_env, inventory=INVENTORY, check=True)
+    result = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=INVENTORY, check=True)
     assert result.rc == 0, result.stdout[-3000:]
     assert result.changed_tasks() == ["aws_intro.stack.network : Create the VPC"]
     assert "the rest of the network role is not predicted" in result.stdout
@@ -66,7 +68,7 @@ def hand_built(emulator, aws):
 
 def test_adopt_mode_looks_up_and_creates_nothing(hand_built, aws_env, recording):
     with recording() as rec:
-        result = run_playbook("network.yml", aws_env, extra_vars=hand_built, inventory=INVENTORY)
+        result = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, extra_vars=hand_built, inventory=INVENTORY)
     assert result.rc == 0, result.stdout[-3000:]
     assert result.changed == 0, result.changed_tasks()
     calls = rec.summary()["by_call"]
@@ -82,7 +84,7 @@ def test_adopt_mode_looks_up_and_creates_nothing(hand_built, aws_env, recording)
 
 
 def test_adopt_mode_with_an_unknown_vpc_fails_clearly(emulator, hand_built, aws_env):
-    result = run_playbook("network.yml", aws_env, inventory=INVENTORY,
+    result = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=INVENTORY,
                           extra_vars={**hand_built, "network_vpc_id": "vpc-0123456789abcdef0"})
     assert result.rc != 0
     assert "network_vpc_id vpc-0123456789abcdef0" in result.stdout
@@ -93,7 +95,7 @@ def test_bastion_takes_over_ssh_to_the_web_hosts(emulator, aws_env, aws):
     aws("ec2").create_key_pair(KeyName="admin-key")
     extra = {"network_bastion_enabled": True, "network_web_instance_count": 1, "network_nat_gateway_enabled": False,
              "network_ami_family": "al2023", "network_key_name": "admin-key"}
-    result = run_playbook("network.yml", aws_env, extra_vars=extra, inventory=INVENTORY)
+    result = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, extra_vars=extra, inventory=INVENTORY)
     assert result.rc == 0, result.stdout[-3000:]
     outputs = result.outputs["network_outputs"]
     assert outputs["bastion_instance_id"]
@@ -113,7 +115,7 @@ def test_bastion_takes_over_ssh_to_the_web_hosts(emulator, aws_env, aws):
     assert ec2.describe_nat_gateways(Filters=live)["NatGateways"] == []
 
     # Turning the bastion off terminates it and gives SSH back to the admin CIDRs.
-    off = run_playbook("network.yml", aws_env, inventory=INVENTORY,
+    off = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=INVENTORY,
                        extra_vars={**extra, "network_bastion_enabled": False})
     assert off.rc == 0, off.stdout[-3000:]
     assert off.outputs["network_outputs"]["bastion_instance_id"] == ""
@@ -124,10 +126,12 @@ def test_bastion_takes_over_ssh_to_the_web_hosts(emulator, aws_env, aws):
 
 def test_scaling_down_terminates_the_surplus_web_instances(emulator, aws_env, aws):
     emulator.reset()
-    three = run_playbook("network.yml", aws_env, extra_vars={"network_web_instance_count": 3}, inventory=INVENTORY)
+    three = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, extra_vars={"network_web_instance_count": 3},
+                         inventory=INVENTORY)
     assert three.rc == 0, three.stdout[-3000:]
     assert len(three.outputs["network_outputs"]["web_instance_ids"]) == 3
-    one = run_playbook("network.yml", aws_env, extra_vars={"network_web_instance_count": 1}, inventory=INVENTORY)
+    one = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, extra_vars={"network_web_instance_count": 1},
+                       inventory=INVENTORY)
     assert one.rc == 0, one.stdout[-3000:]
     kept = one.outputs["network_outputs"]["web_instance_ids"]
     assert len(kept) == 1

@@ -1,0 +1,171 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: aws_intro.stack contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""ACM and Route 53 calls of the acm_certificate_request module.
+
+Every call is wrapped by an error handler (AnsibleACMError) and AWSRetry.jittered_backoff();
+reads of something that does not exist return None (or an empty list).
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
+    ansible_dict_to_boto3_tag_list,
+    boto3_tag_list_to_ansible_dict,
+)
+
+# Certificates in these states can still become (or are) usable; the others need a new request.
+LIVE_STATUSES = ["PENDING_VALIDATION", "ISSUED", "INACTIVE"]
+FAILED_STATUSES = ["FAILED", "VALIDATION_TIMED_OUT", "REVOKED", "EXPIRED"]
+
+
+class AnsibleACMError(AnsibleAWSError):
+    pass
+
+
+class ACMErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleACMError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("ResourceNotFoundException")
+
+
+class Route53ErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleACMError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("NoSuchHostedZone")
+
+
+@ACMErrorHandler.list_error_handler("list certificates", [])
+@AWSRetry.jittered_backoff()
+def list_certificates(client, key_algorithm, statuses=None):
+    paginator = client.get_paginator("list_certificates")
+    return paginator.paginate(
+        CertificateStatuses=statuses or LIVE_STATUSES,
+        Includes={"keyTypes": [key_algorithm]},
+    ).build_full_result()["CertificateSummaryList"]
+
+
+@ACMErrorHandler.list_error_handler("describe certificate")
+@AWSRetry.jittered_backoff()
+def describe_certificate(client, arn):
+    return client.describe_certificate(CertificateArn=arn)["Certificate"]
+
+
+@ACMErrorHandler.list_error_handler("list certificate tags", {})
+@AWSRetry.jittered_backoff()
+def get_certificate_tags(client, arn):
+    return boto3_tag_list_to_ansible_dict(client.list_tags_for_certificate(CertificateArn=arn).get("Tags", []))
+
+
+@ACMErrorHandler.common_error_handler("request certificate")
+@AWSRetry.jittered_backoff()
+def request_certificate(client, domain_name, subject_alternative_names, key_algorithm, idempotency_token, tags):
+    params = dict(
+        DomainName=domain_name,
+        ValidationMethod="DNS",
+        KeyAlgorithm=key_algorithm,
+        IdempotencyToken=idempotency_token,
+        Tags=ansible_dict_to_boto3_tag_list(tags),
+    )
+    if subject_alternative_names:
+        params["SubjectAlternativeNames"] = subject_alternative_names
+    return client.request_certificate(**params)["CertificateArn"]
+
+
+@ACMErrorHandler.common_error_handler("tag certificate")
+@AWSRetry.jittered_backoff()
+def tag_certificate(client, arn, tags):
+    if tags:
+        client.add_tags_to_certificate(CertificateArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags))
+
+
+@ACMErrorHandler.common_error_handler("untag certificate")
+@AWSRetry.jittered_backoff()
+def untag_certificate(client, arn, tag_keys):
+    if tag_keys:
+        client.remove_tags_from_certificate(CertificateArn=arn, Tags=[{"Key": key} for key in tag_keys])
+
+
+@ACMErrorHandler.deletion_error_handler("delete certificate")
+@AWSRetry.jittered_backoff()
+def delete_certificate(client, arn):
+    client.delete_certificate(CertificateArn=arn)
+    return True
+
+
+@Route53ErrorHandler.list_error_handler("get hosted zone")
+@AWSRetry.jittered_backoff()
+def get_hosted_zone(client, zone_id):
+    return client.get_hosted_zone(Id=zone_id)["HostedZone"]
+
+
+@Route53ErrorHandler.list_error_handler("list resource record sets", [])
+@AWSRetry.jittered_backoff()
+def get_record_sets(client, zone_id, name, record_type):
+    """The record sets of exactly NAME and TYPE (at most one for simple routing)."""
+    found = client.list_resource_record_sets(
+        HostedZoneId=zone_id, StartRecordName=name, StartRecordType=record_type, MaxItems="1"
+    )["ResourceRecordSets"]
+    return [r for r in found if normalize_name(r["Name"]) == normalize_name(name) and r["Type"] == record_type]
+
+
+@Route53ErrorHandler.common_error_handler("change resource record sets")
+@AWSRetry.jittered_backoff()
+def upsert_records(client, zone_id, records, ttl, comment):
+    changes = [
+        {
+            "Action": "UPSERT",
+            "ResourceRecordSet": {
+                "Name": record["name"],
+                "Type": record["type"],
+                "TTL": ttl,
+                "ResourceRecords": [{"Value": record["value"]}],
+            },
+        }
+        for record in records
+    ]
+    return client.change_resource_record_sets(
+        HostedZoneId=zone_id, ChangeBatch={"Comment": comment, "Changes": changes}
+    )["ChangeInfo"]
+
+
+def normalize_name(name):
+    """DNS names compare without case and without the final dot; Route 53 escapes '*' as \\052."""
+    return name.replace("\\052", "*").rstrip(".").lower()
+
+
+def validation_records(certificate):
+    """The distinct DNS validation records of a certificate (apex and wildcard share one)."""
+    records = {}
+    for option in certificate.get("DomainValidationOptions") or []:
+        record = option.get("ResourceRecord")
+        if not record:
+            continue
+        key = (normalize_name(record["Name"]), record["Type"])
+        entry = records.setdefault(
+            key,
+            {
+                "name": record["Name"],
+                "type": record["Type"],
+                "value": record["Value"],
+                "domain_names": [],
+                "validation_status": option.get("ValidationStatus"),
+            },
+        )
+        entry["domain_names"].append(option["DomainName"])
+    return sorted(records.values(), key=lambda r: normalize_name(r["name"]))
+
+
+def validation_records_pending(certificate):
+    """True when some domain of the certificate has no validation record yet (ACM adds them a few seconds after
+    the request)."""
+    options = certificate.get("DomainValidationOptions") or []
+    return not options or any("ResourceRecord" not in option for option in options)
