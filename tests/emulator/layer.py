@@ -23,7 +23,355 @@ def fix_nat_gateway_tag_resource_type() -> None:
     tags.EC2_PREFIX_TO_RESOURCE["nat"] = "natgateway"
 
 
-FIXES = (fix_nat_gateway_tag_resource_type,)
+def fix_dashboard_body_validation() -> None:
+    """PutDashboard checks the body's structure, not only that it is JSON.
+
+    AWS: CloudWatch API Reference, PutDashboard ("DashboardBody ... For more information about
+    the syntax, see Dashboard Body Structure and Syntax"; errors: DashboardInvalidInputError,
+    HTTP 400, code InvalidParameterInput, member ``dashboardValidationMessages``, a list of
+    DashboardValidationMessage {DataPath, Message}) and "Dashboard Body Structure and Syntax":
+    ``widgets`` is a required array; each widget requires ``type`` (metric, text, log, alarm,
+    explorer) and ``properties``. moto 5.2 accepts any JSON, so a body AWS would reject with
+    validation messages is stored instead. Only these documented required parts are checked.
+    """
+    import json
+
+    from moto.cloudwatch import responses
+    from moto.cloudwatch.exceptions import DashboardInvalidInputError
+
+    widget_types = ("metric", "text", "log", "alarm", "explorer")
+    original = responses.CloudWatchResponse.put_dashboard
+
+    def problems(body: object) -> list[dict]:
+        if not isinstance(body, dict):
+            return [{"DataPath": "", "Message": "Should be object"}]
+        widgets = body.get("widgets")
+        if not isinstance(widgets, list):
+            return [{"DataPath": "", "Message": "Should have required property 'widgets'"}]
+        found = []
+        for index, widget in enumerate(widgets):
+            path = f"/widgets/{index}"
+            if not isinstance(widget, dict):
+                found.append({"DataPath": path, "Message": "Should be object"})
+                continue
+            if widget.get("type") not in widget_types:
+                found.append({"DataPath": f"{path}/type",
+                              "Message": f"Should be equal to one of the allowed values {list(widget_types)}"})
+            if not isinstance(widget.get("properties"), dict):
+                found.append({"DataPath": path, "Message": "Should have required property 'properties'"})
+        return found
+
+    def put_dashboard(self):  # type: ignore[no-untyped-def]
+        try:
+            body = json.loads(self._get_param("DashboardBody"))
+        except (TypeError, ValueError):
+            return original(self)  # moto's own "Body is invalid JSON"
+        found = problems(body)
+        if found:
+            listed = json.dumps([{"dataPath": m["DataPath"], "message": m["Message"]} for m in found])
+            error = DashboardInvalidInputError(
+                f"The dashboard body is invalid, there are {len(found)} validation errors: {listed}")
+            error.dashboardValidationMessages = found  # type: ignore[attr-defined]
+            raise error
+        return original(self)
+
+    responses.CloudWatchResponse.put_dashboard = put_dashboard
+
+
+
+# MySQL 8.0 engine defaults as DescribeDBParameters reports them for a new mysql8.0 group (a subset: the
+# parameters this collection sets). RDS API Reference, DescribeDBParameters and the Parameter data type
+# (ParameterName, Description, Source, ApplyType, DataType, AllowedValues, IsModifiable, ApplyMethod);
+# values as listed for the default.mysql8.0 group in the RDS console and the MySQL 8.0 reference manual.
+_MYSQL80_CHARSETS = ("big5,dec8,cp850,hp8,koi8r,latin1,latin2,swe7,ascii,ujis,sjis,hebrew,tis620,euckr,koi8u,"
+                     "gb2312,greek,cp1250,gbk,latin5,armscii8,utf8,ucs2,cp866,keybcs2,macce,macroman,cp852,"
+                     "latin7,utf8mb4,cp1251,utf16,cp1256,cp1257,utf32,binary,geostd8,cp932,eucjpms")
+_MYSQL80_DEFAULTS = {
+    **{name: {"Description": f"The {name.replace('_', ' ')}.", "DataType": "string", "AllowedValues": _MYSQL80_CHARSETS}
+       for name in ("character_set_client", "character_set_connection", "character_set_database",
+                    "character_set_filesystem", "character_set_results", "character_set_server")},
+    **{name: {"Description": f"The {name.replace('_', ' ')}.", "DataType": "string"}
+       for name in ("collation_connection", "collation_server")},
+    "time_zone": {"Description": "The server time zone.", "DataType": "string",
+                  "AllowedValues": "Africa/Cairo,America/New_York,Asia/Seoul,Asia/Tokyo,Europe/London,UTC"},
+    "max_connections": {"Description": "The number of simultaneous client connections allowed.",
+                        "DataType": "integer", "AllowedValues": "1-100000"},
+    "slow_query_log": {"Description": "Enable or disable the slow query log.", "DataType": "boolean",
+                       "AllowedValues": "0,1"},
+    "long_query_time": {"Description": "Queries slower than this many seconds are logged.", "DataType": "float",
+                        "AllowedValues": "0-31536000"},
+}
+
+
+def fix_rds_db_parameters_engine_defaults() -> None:
+    """DescribeDBParameters lists the engine's parameters with their metadata, not only the ones set.
+
+    AWS: RDS API Reference, DescribeDBParameters ("Returns the detailed parameter list for a particular DB
+    parameter group") and the Parameter data type: every parameter carries Source (engine-default | user |
+    system), ApplyType, DataType, AllowedValues and IsModifiable. moto 5.2 returns only the parameters a
+    user modified, with no DataType or IsModifiable, so amazon.aws.rds_instance_param_group (which reads
+    both) fails with KeyError. For mysql8.0 groups this adds the engine defaults above and the metadata.
+    DescribeDBParameterGroups is made to honour DBParameterGroupName (see below).
+    """
+    from moto.core.responses import ActionResult, PaginatedResult
+    from moto.rds.exceptions import DBParameterGroupNotFoundError
+    from moto.rds.responses import RDSResponse
+
+    def describe_db_parameters(self):
+        name = self.params.get("DBParameterGroupName")
+        groups = self.backend.describe_db_parameter_groups({"db_parameter_group_name": name})
+        if not groups:
+            raise DBParameterGroupNotFoundError(name)
+        group = groups[0]
+        merged = {}
+        if (group.family or "").startswith("mysql8.0"):
+            for pname, meta in _MYSQL80_DEFAULTS.items():
+                merged[pname] = {"ParameterName": pname, "Source": "engine-default", "ApplyType": "dynamic",
+                                 "IsModifiable": True, "ApplyMethod": "pending-reboot", **meta}
+        for pname, values in group.parameters.items():
+            merged[pname] = {**merged.get(pname, {"ParameterName": pname, "ApplyType": "dynamic",
+                                                   "DataType": "string", "IsModifiable": True}),
+                             **values, "Source": "user"}
+        source = self.params.get("Source")
+        parameters = [p for p in merged.values() if not source or p.get("Source") == source]
+        return ActionResult({"Parameters": parameters})
+
+    def describe_db_parameter_groups(self):
+        # DescribeDBParameterGroups with DBParameterGroupName returns that group or fails with
+        # DBParameterGroupNotFound (RDS API Reference, DescribeDBParameterGroups, Errors). moto 5.2 passes
+        # the PascalCase request to a backend filter that reads snake_case, so it lists every group
+        # (none on a new account), and amazon.aws.rds_instance_param_group fails with IndexError.
+        name = self.params.get("DBParameterGroupName")
+        groups = self.backend.describe_db_parameter_groups({"db_parameter_group_name": (name or "").lower()})
+        if name and not groups:
+            raise DBParameterGroupNotFoundError(name)
+        return PaginatedResult({"DBParameterGroups": groups})
+
+    RDSResponse.describe_db_parameters = describe_db_parameters
+    RDSResponse.describe_db_parameter_groups = describe_db_parameter_groups
+
+
+def fix_rds_gp3_baseline_performance() -> None:
+    """A gp3 DB instance reports its IOPS and storage throughput.
+
+    AWS: RDS API Reference, DBInstance.Iops and DBInstance.StorageThroughput ("This setting applies only to
+    the gp3 storage type"); RDS User Guide, "General Purpose SSD storage" (gp3 for MySQL below 400 GiB:
+    baseline 3,000 IOPS and 125 MiBps; from 400 GiB: 12,000 IOPS and 500 MiBps, included in the price).
+    moto 5.2 leaves both out unless the request set them, and amazon.aws.rds_instance, which reads both
+    for gp3, fails with KeyError 'StorageThroughput' on its second run.
+    """
+    from moto.rds.models import DBInstance
+
+    original_init = DBInstance.__init__
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        if getattr(self, "storage_type", None) == "gp3":
+            large = int(getattr(self, "allocated_storage", 0) or 0) >= 400
+            if not getattr(self, "iops", None):
+                self.iops = 12000 if large else 3000
+            if not self.storage_throughput:
+                self.storage_throughput = 500 if large else 125
+
+    DBInstance.__init__ = __init__
+
+def fix_elasticache_replication_group_members() -> None:
+    """Replication groups have member cache clusters, a reader endpoint, in-place changes, and go away.
+
+    AWS: ElastiCache API Reference,
+    - DescribeCacheClusters lists the member clusters of replication groups (CacheCluster.ReplicationGroupId),
+      each with EngineVersion, CacheSubnetGroupName, SecurityGroups, CacheParameterGroup and
+      PreferredMaintenanceWindow, which DescribeReplicationGroups does not report; moto 5.2 creates none.
+    - NodeGroup.ReaderEndpoint ("The endpoint of the replica nodes in this node group (shard). This value is
+      read-only.") for cluster-mode-disabled groups; moto 5.2 leaves it out.
+    - ModifyReplicationGroup changes SecurityGroupIds, PreferredMaintenanceWindow, SnapshotWindow,
+      EngineVersion, CacheParameterGroupName and AuthToken (with AuthTokenUpdateStrategy); moto 5.2
+      ignores them.
+    - DeleteReplicationGroup: the group is deleted (DescribeReplicationGroups then answers
+      ReplicationGroupNotFoundFault); moto 5.2 keeps it in status "deleting" forever. Like moto's RDS,
+      this makes the slow deletion instant.
+    """
+    from moto.elasticache.exceptions import CacheClusterNotFound
+    from moto.elasticache.models import ElastiCacheBackend
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    def member(group, cluster_id):
+        version = group.engine_version or ""
+        default_group = f"default.{group.engine}{version.split('.')[0]}" if version else None
+        if default_group and group.cluster_mode == "enabled":
+            default_group += ".cluster.on"
+        return {
+            "cache_cluster_id": cluster_id, "replication_group_id": group.replication_group_id,
+            "cache_node_type": group.cache_node_type, "engine": group.engine, "engine_version": group.engine_version,
+            "cache_cluster_status": "available", "num_cache_nodes": 1,
+            "preferred_maintenance_window": group.preferred_maintenance_window,
+            "cache_subnet_group_name": group.cache_subnet_group_name,
+            "security_groups": [{"security_group_id": sg, "status": "active"} for sg in group.security_group_ids or []],
+            "cache_parameter_group": {"cache_parameter_group_name": group.cache_parameter_group_name or default_group,
+                                      "parameter_apply_status": "in-sync"},
+            "snapshot_retention_limit": group.snapshot_retention_limit, "snapshot_window": group.snapshot_window,
+            "auth_token_enabled": group.auth_token_enabled,
+            "transit_encryption_enabled": group.transit_encryption_enabled,
+            "at_rest_encryption_enabled": group.at_rest_encryption_enabled,
+            "arn": group.arn.replace(f"replicationgroup:{group.replication_group_id}", f"cluster:{cluster_id}"),
+        }
+
+    original_create = ElastiCacheBackend.create_replication_group
+    original_describe = ElastiCacheBackend.describe_cache_clusters
+    original_delete = ElastiCacheBackend.delete_replication_group
+    original_modify = ElastiCacheResponse.modify_replication_group
+
+    def create_replication_group(self, *args, **kwargs):
+        group = original_create(self, *args, **kwargs)
+        for node_group in group.node_groups:
+            if node_group.get("reader_endpoint_address"):
+                node_group["reader_endpoint"] = {"address": node_group["reader_endpoint_address"], "port": group.port}
+        return group
+
+    def describe_cache_clusters(self, cache_cluster_id=None):
+        members = {cid: member(g, cid) for g in self.replication_groups.values() for cid in g.member_clusters}
+        if cache_cluster_id:
+            if cache_cluster_id in members:
+                return [members[cache_cluster_id]]
+            if cache_cluster_id not in self.cache_clusters:
+                raise CacheClusterNotFound(cache_cluster_id)
+            return original_describe(self, cache_cluster_id)
+        return original_describe(self) + list(members.values())
+
+    def delete_replication_group(self, replication_group_id, retain_primary_cluster):
+        group = original_delete(self, replication_group_id, retain_primary_cluster)
+        self.replication_groups.pop(replication_group_id, None)
+        return group
+
+    def modify_replication_group(self):
+        result = original_modify(self)
+        group = self.elasticache_backend.replication_groups[self._get_param("ReplicationGroupId")]
+        for parameter, attribute in (("SecurityGroupIds", "security_group_ids"),
+                                     ("PreferredMaintenanceWindow", "preferred_maintenance_window"),
+                                     ("SnapshotWindow", "snapshot_window"), ("EngineVersion", "engine_version"),
+                                     ("CacheParameterGroupName", "cache_parameter_group_name")):
+            value = self._get_param(parameter)
+            if value is not None:
+                setattr(group, attribute, value)
+        if self._get_param("AuthToken"):
+            group.auth_token_enabled = True
+        return result
+
+    ElastiCacheBackend.create_replication_group = create_replication_group
+    ElastiCacheBackend.describe_cache_clusters = describe_cache_clusters
+    ElastiCacheBackend.delete_replication_group = delete_replication_group
+    ElastiCacheResponse.modify_replication_group = modify_replication_group
+
+def fix_sesv2_account() -> None:
+    """SESv2 GetAccount and PutAccountDetails (moto 5.2 answers 404 / "not implemented").
+
+    AWS: Amazon SES API v2 Reference, GetAccount (GET /v2/email/account: ProductionAccessEnabled,
+    SendQuota, SendingEnabled, EnforcementStatus, Details.ReviewDetails) and PutAccountDetails
+    (POST /v2/email/account/details; MailType and WebsiteURL required; ProductionAccessEnabled=true
+    opens a review whose ReviewDetails.Status is PENDING); SES Developer Guide, "Request production
+    access": a new account is in the sandbox, 200 messages per 24 hours at 1 message per second.
+    The review is done by people at AWS, so here it stays PENDING. Used by the mail role's tests.
+    """
+    import json
+
+    from moto.sesv2 import urls as sesv2_urls
+    from moto.sesv2.responses import SESV2Response
+
+    def _account(self):
+        backend = self.sesv2_backend
+        if not hasattr(backend, "layer_account"):
+            backend.layer_account = {
+                "DedicatedIpAutoWarmupEnabled": False,
+                "EnforcementStatus": "HEALTHY",
+                "ProductionAccessEnabled": False,
+                "SendQuota": {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 0.0},
+                "SendingEnabled": True,
+            }
+        return backend.layer_account
+
+    def get_account(self):
+        return json.dumps(_account(self))
+
+    def put_account_details(self):
+        params = json.loads(self.body or "{}")
+        missing = [name for name in ("MailType", "WebsiteURL") if not params.get(name)]
+        if missing:
+            return 400, {}, json.dumps({"__type": "BadRequestException", "message": f"{missing[0]} is required"})
+        account = _account(self)
+        keys = ("MailType", "WebsiteURL", "ContactLanguage", "UseCaseDescription", "AdditionalContactEmailAddresses")
+        details = {key: params[key] for key in keys if key in params}
+        if params.get("ProductionAccessEnabled") and not account["ProductionAccessEnabled"]:
+            details["ReviewDetails"] = {"Status": "PENDING", "CaseId": "layer-review-1"}
+        account["Details"] = details
+        return json.dumps({})
+
+    SESV2Response.get_account = get_account
+    SESV2Response.put_account_details = put_account_details
+    # moto's catch-all "/v2/.*" becomes a literal Flask rule: the two request URIs need rules of their own.
+    sesv2_urls.url_paths["{0}/v2/email/account$"] = SESV2Response.dispatch
+    sesv2_urls.url_paths["{0}/v2/email/account/details$"] = SESV2Response.dispatch
+
+
+def fix_certificate_in_use_by_after_listener_deletion() -> None:
+    """A certificate is no longer in use by a listener once the listener (or its load balancer) is deleted.
+
+    AWS: ACM API Reference, DescribeCertificate, CertificateDetail.InUseBy ("A list of ARNs for the
+    Amazon Web Services resources that are using the certificate"), and DeleteCertificate ("You
+    cannot delete an ACM certificate that is being used by another Amazon Web Services service.
+    To delete a certificate that is in use, the certificate association must first be removed").
+    moto 5.2 adds a listener to InUseBy when it is created (elbv2 CreateListener) but never takes
+    it out, so a certificate stays "in use" after DeleteListener / DeleteLoadBalancer.
+    """
+    from moto.acm.models import acm_backends
+    from moto.elbv2.models import ELBv2Backend
+
+    def forget(backend, listener_arns):  # type: ignore[no-untyped-def]
+        acm = acm_backends[backend.account_id][backend.region_name]
+        for bundle in acm._certificates.values():
+            bundle.in_use_by[:] = [arn for arn in bundle.in_use_by if arn not in listener_arns]
+
+    original_delete_listener = ELBv2Backend.delete_listener
+    original_delete_load_balancer = ELBv2Backend.delete_load_balancer
+
+    def delete_listener(self, listener_arn):  # type: ignore[no-untyped-def]
+        listener = original_delete_listener(self, listener_arn)
+        forget(self, {listener_arn})
+        return listener
+
+    def delete_load_balancer(self, arn):  # type: ignore[no-untyped-def]
+        load_balancer = self.load_balancers.get(arn)
+        listener_arns = set(load_balancer.listeners) if load_balancer else set()
+        original_delete_load_balancer(self, arn)
+        forget(self, listener_arns)
+
+    ELBv2Backend.delete_listener = delete_listener
+    ELBv2Backend.delete_load_balancer = delete_load_balancer
+
+
+def fix_hosted_zone_of_a_registered_domain() -> None:
+    """The hosted zone Route 53 makes when it registers a domain is named like any other zone.
+
+    AWS: Route 53 Domains API Reference, RegisterDomain ("Creates a Route 53 hosted zone that has
+    the same name as the domain"), and Route 53 API Reference, HostedZone.Name, which
+    GetHostedZone and ListHostedZonesByName return fully qualified, with the final dot. moto 5.2
+    creates that zone without the final dot (its API layer adds the dot only for CreateHostedZone
+    requests), so a module that looks the zone up by name (amazon.aws.route53_zone) does not
+    find it and makes a second zone.
+    """
+    from moto.route53.models import Route53Backend
+
+    original = Route53Backend.create_hosted_zone
+
+    def create_hosted_zone(self, name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return original(self, name if name.endswith(".") else f"{name}.", *args, **kwargs)
+
+    Route53Backend.create_hosted_zone = create_hosted_zone
+
+
+FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_rds_db_parameters_engine_defaults,
+         fix_rds_gp3_baseline_performance, fix_elasticache_replication_group_members,
+         fix_sesv2_account, fix_certificate_in_use_by_after_listener_deletion,
+         fix_hosted_zone_of_a_registered_domain)
 
 
 def apply_fixes() -> None:

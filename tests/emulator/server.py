@@ -71,6 +71,10 @@ class MotoServer:
             "MOTO_RECORDER_FILEPATH": str(Path(self.workdir) / "recording.jsonl"),
             # Certificates turn ISSUED after this many seconds (ACM DNS validation).
             "MOTO_ACM_VALIDATION_WAIT": os.environ.get("MOTO_ACM_VALIDATION_WAIT", "2"),
+            # Every AWS account has the AWS managed policies (CloudWatchAgentServerPolicy, which the
+            # storage role attaches for cloudwatch_agent); moto has them only when asked (about 2 s
+            # more for the first IAM call after a start or reset).
+            "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
             # Test-only AMI catalogue: the real names and owners of Debian 12 (136693071363,
             # wiki.debian.org/Cloud/AmazonEC2Image) and Amazon Linux 2023 (137112412989),
             # which moto's own catalogue lacks (it has no Debian images).
