@@ -18,6 +18,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
 )
+from ansible_collections.amazon.aws.plugins.module_utils.transformation import camel_dict_to_snake_dict
 
 # A group that is still applying another change answers InvalidReplicationGroupState.
 BUSY = ["InvalidReplicationGroupState"]
@@ -40,6 +41,27 @@ class ElastiCacheErrorHandler(AWSErrorHandler):
 def get_replication_group(client, replication_group_id):
     groups = client.describe_replication_groups(ReplicationGroupId=replication_group_id)["ReplicationGroups"]
     return groups[0] if groups else None
+
+
+@ElastiCacheErrorHandler.list_error_handler("describe replication groups", [])
+@AWSRetry.jittered_backoff()
+def describe_replication_groups(client, replication_group_id=None):
+    """Every replication group (or the one named), paginated; none found reads as []."""
+    kwargs = {"ReplicationGroupId": replication_group_id} if replication_group_id else {}
+    paginator = client.get_paginator("describe_replication_groups")
+    return paginator.paginate(**kwargs).build_full_result()["ReplicationGroups"]
+
+
+def normalize_replication_group(group, tags):
+    """DescribeReplicationGroups entry -> snake_case dict with a plain ``tags`` dict."""
+    result = camel_dict_to_snake_dict(group)
+    result["tags"] = tags or {}
+    return result
+
+
+def matches_tags(tags, wanted):
+    """True when every key/value of ``wanted`` is in ``tags``."""
+    return all(tags.get(key) == value for key, value in (wanted or {}).items())
 
 
 @ElastiCacheErrorHandler.list_error_handler("describe cache cluster", None)

@@ -79,7 +79,7 @@ replication_groups:
       sample: {"Stack": "aws-intro"}
 """
 
-from ansible_collections.aws_intro.stack.plugins.module_utils.elasticache_lookup import (
+from ansible_collections.aws_intro.stack.plugins.module_utils.elasticache import (
     AnsibleElastiCacheError,
     describe_replication_groups,
     list_tags,
