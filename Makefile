@@ -10,7 +10,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 STACK_REGION ?= ap-northeast-2
 DEMO_DIR ?= .demo
 
-.PHONY: help setup lint sanity unit integration docker molecule molecule-rbenv test demo demo-shell demo-down clean
+.PHONY: help ee-context setup lint sanity unit integration docker molecule molecule-rbenv test demo demo-shell demo-down clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,12 +56,13 @@ molecule-rbenv: setup docker ## only the ruby role's rbenv scenario (builds Ruby
 test: setup ## everything CI runs: lint, sanity, unit, integration, molecule
 	tests/run-each.sh stages "make --no-print-directory" lint sanity unit integration molecule
 
-DEMO_TAGS ?= network
+DEMO_TAGS ?= all
 
 demo: setup docker ## build the stack in the local emulator (containers stand in for EC2) and show it
 	$(BIN)/python -m tests.emulator.server start --state-dir $(DEMO_DIR) --region $(STACK_REGION)
 	eval "$$($(BIN)/python -m tests.emulator.server env --state-dir $(DEMO_DIR) --region $(STACK_REGION))" && \
-	  $(BIN)/ansible-playbook -i inventories/local site.yml --tags $(DEMO_TAGS)
+	  $(BIN)/ansible-playbook -i inventories/local site.yml --tags $(DEMO_TAGS) $(DEMO_ARGS) && \
+	  $(BIN)/ansible-playbook -i inventories/local playbooks/smoke.yml
 	@echo
 	@echo "The emulator keeps running: 'make demo' again changes nothing; 'make demo-shell' gives a shell"
 	@echo "with AWS_ENDPOINT_URL set (try: ansible-inventory --graph);"
@@ -75,5 +76,10 @@ demo-down: ## stop the demo's emulator and remove the containers standing in for
 	-$(BIN)/python -m tests.emulator.server stop --state-dir $(DEMO_DIR)
 	-ids=$$(docker ps -aq --filter label=aws_intro.stack 2>/dev/null); [ -z "$$ids" ] || docker rm -f $$ids >/dev/null
 
+ee-context: setup ## the AWX execution environment's build context in build/ee (then: ansible-builder build)
+	rm -rf build/ee build/aws_intro-stack-*.tar.gz
+	$(BIN)/ansible-galaxy collection build --force --output-path build .
+	$(BIN)/ansible-builder create -f execution-environment.yml --context build/ee
+
 clean: demo-down ## remove the venv and caches
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_DIR) build .pytest_cache .ruff_cache
