@@ -381,6 +381,9 @@ def apply_fixes() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     apply_fixes()
+    from tests.emulator.slow import apply_from_environment
+
+    apply_from_environment()  # benchmarks only: slow creations when AWS_INTRO_SLOW_* is set
     from moto.server import main as moto_main
 
     moto_main(argv if argv is not None else sys.argv[1:])
