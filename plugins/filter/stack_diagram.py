@@ -79,7 +79,6 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.collections import is_sequence
-from ansible.module_utils.six import string_types
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -127,7 +126,7 @@ def _list(value, key):
     found = value.get(key)
     if not found:
         return []
-    if isinstance(found, string_types) or not is_sequence(found):
+    if isinstance(found, str) or not is_sequence(found):
         raise AnsibleFilterError("stack_diagram: '{0}' must be a list, got {1}".format(key, type(found).__name__))
     return [item for item in found if item]
 
