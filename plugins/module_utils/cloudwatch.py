@@ -3,7 +3,7 @@
 # Copyright: aws_intro.stack contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""CloudWatch dashboard API calls (GetDashboard, PutDashboard, DeleteDashboards) and the
+"""CloudWatch dashboard API calls (GetDashboard, ListDashboards, PutDashboard, DeleteDashboards) and the
 helpers that compare dashboard bodies by meaning rather than by text.
 
 Every call is retried with AWSRetry.jittered_backoff() and wrapped by an error handler that
@@ -96,6 +96,25 @@ def normalize_dashboard(dashboard):
 @AWSRetry.jittered_backoff()
 def get_dashboard(client, name):
     return client.get_dashboard(DashboardName=name)
+
+
+@CloudWatchErrorHandler.list_error_handler("list dashboards", [])
+@AWSRetry.jittered_backoff()
+def list_dashboards(client, name_prefix=None):
+    """ListDashboards (every page), optionally only the names that begin with name_prefix."""
+    kwargs = {"DashboardNamePrefix": name_prefix} if name_prefix else {}
+    return client.get_paginator("list_dashboards").paginate(**kwargs).build_full_result().get("DashboardEntries", [])
+
+
+def normalize_dashboard_entry(entry):
+    """A ListDashboards entry -> snake_case, without the body (ListDashboards returns none)."""
+    modified = entry.get("LastModified")
+    return {
+        "dashboard_name": entry.get("DashboardName"),
+        "dashboard_arn": entry.get("DashboardArn"),
+        "size": entry.get("Size"),
+        "last_modified": modified.isoformat() if hasattr(modified, "isoformat") else modified,
+    }
 
 
 def _validation_messages_of(error):

@@ -81,6 +81,24 @@ def test_converge_changes_and_publishes_outputs(converged):
                                         f"?region=ap-northeast-2#dashboards/dashboard/{STACK}")
 
 
+def test_lookup_publishes_the_same_outputs_and_only_reads(converged, aws_env, recording):
+    with recording() as rec:
+        found = run_playbook("monitoring_lookup.yml", aws_env, inventory=TEST_INVENTORY)
+    assert found.rc == 0, found.stdout[-4000:]
+    assert found.changed == 0, found.changed_tasks()
+    published = converged.outputs["monitoring_outputs"]
+    assert found.outputs["monitoring_outputs"] == {**published, "alarm_names": sorted(published["alarm_names"])}
+    writes = [c for c in rec.summary()["by_call"] if not c.split(":", 1)[1].startswith(("Describe", "Get", "List"))]
+    assert writes == []
+
+
+def test_lookup_of_a_stack_without_monitoring_publishes_empty_outputs(converged, aws_env):
+    found = run_playbook("monitoring_lookup.yml", aws_env, inventory=TEST_INVENTORY, extra_vars={"stack_name": "other"})
+    assert found.rc == 0, found.stdout[-4000:]
+    assert found.outputs["monitoring_outputs"] == {
+        "topic_arn": "", "topic_name": "", "alarm_names": [], "dashboard_name": "", "dashboard_url": ""}
+
+
 def test_topic_has_the_email_subscriptions(converged, aws):
     arn = converged.outputs["monitoring_outputs"]["topic_arn"]
     subs = aws("sns").list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
