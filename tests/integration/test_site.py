@@ -1,16 +1,25 @@
-"""`ansible-playbook site.yml` from the repository root against the emulator: the cloud play
-makes the web instances, the real aws_ec2 inventory finds them, a container stands in for each,
-and the hosts play reaches them through the docker connection. Limited to the network tag so
-the host roles (tested in molecule) stay out of this test."""
+"""`make demo` as a test: `ansible-playbook site.yml` from the repository root against the emulator.
+
+The cloud play builds every AWS resource in moto; the real aws_ec2 inventory finds the web
+instances; a systemd container stands in for each, and a MariaDB + Redis container for RDS and
+ElastiCache (db.home, cache.home); the hosts play deploys the offline fixture app in batches,
+taking each host out of the ALB target group while puma restarts. Then: a request through nginx
+from the controller (playbooks/smoke.yml), a second run and a check run that change nothing, and
+each role's tag alone on the converged stack.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pytest
 
 from tests.integration.ansible_runner import run_playbook
+
+CLOUD_TAGS = ["network", "storage", "database", "cache", "dns", "mail", "monitoring"]
+HOST_TAGS = ["nginx", "ruby", "app", "cloudwatch_agent"]
 
 
 def docker_engine() -> bool:
@@ -32,6 +41,17 @@ def remove_stack_containers() -> None:
         subprocess.run(["docker", "rm", "-f", *names], capture_output=True, check=True, timeout=120)
 
 
+def handler_results(stdout: str, name: str) -> list[str]:
+    """The result lines ("changed: [i-...]") of every run of the handler or task called `name`."""
+    results, inside = [], False
+    for line in stdout.splitlines():
+        if line.startswith(("TASK [", "RUNNING HANDLER [")):
+            inside = name in line
+        elif inside and re.match(r"^(ok|changed|skipping|failed|fatal): \[", line):
+            results.append(line)
+    return results
+
+
 pytestmark = pytest.mark.skipif(not docker_engine(), reason="no Docker engine (make integration starts one)")
 
 
@@ -39,24 +59,98 @@ pytestmark = pytest.mark.skipif(not docker_engine(), reason="no Docker engine (m
 def site(emulator, aws_env):
     emulator.reset()
     remove_stack_containers()
-    first = run_playbook("site.yml", aws_env, args=("--tags", "network"))
+    first = run_playbook("site.yml", aws_env)
     yield first
     remove_stack_containers()
 
 
-def test_site_builds_the_network_and_reaches_every_web_host(site):
-    assert site.rc == 0, site.stdout[-4000:]
-    web_hosts = sorted(h for h in site.recap if h.startswith("i-"))
+@pytest.fixture(scope="module")
+def web_hosts(site):
+    assert site.rc == 0, site.stdout[-6000:]
+    return sorted(h for h in site.recap if h.startswith("i-"))
+
+
+def test_site_builds_the_stack_and_deploys_every_web_host(site, web_hosts):
     assert len(web_hosts) == 2, site.recap
-    for host in web_hosts:
-        assert site.count("failed", host) == 0
-        assert site.count("unreachable", host) == 0
-        assert site.count("ok", host) >= 1  # facts were gathered over the docker connection
+    for host in [*web_hosts, "localhost", "sample-services"]:
+        assert site.count("failed", host) == 0, host
+        assert site.count("unreachable", host) == 0, host
     running = {c["Names"]: c["State"] for c in stack_containers()}
-    assert running == dict.fromkeys(web_hosts, "running")
+    assert running == {**dict.fromkeys(web_hosts, "running"), "sample-services": "running"}
 
 
-def test_site_second_run_changes_nothing(site, aws_env):
-    again = run_playbook("site.yml", aws_env, args=("--tags", "network"))
+def tasks_run(stdout: str) -> list[str]:
+    """The tasks, in order, that ran on some host (not skipped everywhere)."""
+    tasks, current = [], None
+    for line in stdout.splitlines():
+        if line.startswith("TASK ["):
+            current = line[6:].split("]")[0]
+        elif current and re.match(r"^(ok|changed): \[", line) and (not tasks or tasks[-1] != current):
+            tasks.append(current)
+    return tasks
+
+
+def test_the_slow_resources_are_started_then_awaited_together(site):
+    order = tasks_run(site.stdout)
+
+    def first(prefix: str) -> int:
+        return next(i for i, task in enumerate(order) if task.startswith(prefix))
+
+    started = [first("aws_intro.stack.database : RDS MySQL instance (creation is started"),
+               first("aws_intro.stack.cache : Redis replication group (creation is started"),
+               first("aws_intro.stack.dns : Certificate for the site's names"),
+               first("aws_intro.stack.mail :")]
+    awaited = [first("aws_intro.stack.database : Wait until the instance is available"),
+               first("aws_intro.stack.cache : Wait until the replication group is available")]
+    assert max(started) < min(awaited), (started, awaited)
+
+
+def test_the_app_answers_through_nginx_after_using_mysql_and_redis(site, web_hosts, aws_env):
+    smoke = run_playbook("playbooks/smoke.yml", aws_env)
+    assert smoke.rc == 0, smoke.stdout[-4000:]
+    pages = re.findall(r"(http://[\d.]+:3000/) used MySQL and Redis: mysql_visits=\d+ redis_visits=\d+", smoke.stdout)
+    assert len(set(pages)) == len(web_hosts), smoke.stdout[-3000:]
+
+
+def test_each_host_left_the_target_group_during_its_deploy_and_came_back_healthy(site, web_hosts, aws):
+    # Two batches of one host (stack_web_serial 50%): one host out of the load balancer at a time.
+    assert site.stdout.count("PLAY [Configure the web hosts]") == 2
+    left = handler_results(site.stdout, "Take the host out of the load balancer before puma restarts")
+    back = handler_results(site.stdout, "Put the host back into the load balancer and wait until it is healthy")
+    assert sorted(re.findall(r"\[(i-\w+) -> localhost\]", "\n".join(left))) == web_hosts, left
+    assert all(line.startswith("changed:") for line in left + back), left + back
+    groups = aws("elbv2").describe_target_groups(Names=["sample-web"])["TargetGroups"]
+    health = aws("elbv2").describe_target_health(TargetGroupArn=groups[0]["TargetGroupArn"])
+    states = {t["Target"]["Id"]: t["TargetHealth"]["State"] for t in health["TargetHealthDescriptions"]}
+    assert states == dict.fromkeys(web_hosts, "healthy")
+
+
+def test_second_run_changes_nothing(site, web_hosts, aws_env):
+    again = run_playbook("site.yml", aws_env)
     assert again.rc == 0, again.stdout[-4000:]
-    assert {host: again.count("changed", host) for host in again.recap} == dict.fromkeys(again.recap, 0)
+    changed = {host: again.count("changed", host) for host in again.recap}
+    assert changed == dict.fromkeys(again.recap, 0), again.changed_tasks()
+    # Nothing restarted, so no host left the load balancer.
+    assert all(not line.startswith("changed") for line in
+               handler_results(again.stdout, "Take the host out of the load balancer before puma restarts"))
+
+
+def test_check_mode_on_the_converged_stack_changes_nothing(site, web_hosts, aws_env):
+    check = run_playbook("site.yml", aws_env, check=True)
+    assert check.rc == 0, check.stdout[-4000:]
+    assert {host: check.count("changed", host) for host in check.recap} == dict.fromkeys(check.recap, 0), \
+        check.changed_tasks()
+
+
+@pytest.mark.parametrize("tag", CLOUD_TAGS + HOST_TAGS)
+def test_each_role_tag_works_alone_on_the_converged_stack(site, web_hosts, aws_env, tag):
+    alone = run_playbook("site.yml", aws_env, args=("--tags", tag))
+    assert alone.rc == 0, alone.stdout[-4000:]
+    assert {host: alone.count("changed", host) for host in alone.recap} == dict.fromkeys(alone.recap, 0), \
+        alone.changed_tasks()
+    roles_run = set(re.findall(r"^TASK \[aws_intro\.stack\.(\w+) :", alone.stdout, re.M))
+    role = "rails_app" if tag == "app" else tag
+    assert role in roles_run
+    # The host roles run only under their own tag (cloud roles may run their lookups for others).
+    host_roles = {"nginx", "ruby", "rails_app", "cloudwatch_agent"}
+    assert roles_run & host_roles == ({role} if role in host_roles else set())
