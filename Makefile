@@ -66,9 +66,11 @@ demo: setup docker ## build the stack in the local emulator (containers stand in
 	$(BIN)/python -m tests.emulator.server start --state-dir $(DEMO_DIR) --region $(STACK_REGION)
 	eval "$$($(BIN)/python -m tests.emulator.server env --state-dir $(DEMO_DIR) --region $(STACK_REGION))" && \
 	  $(BIN)/ansible-playbook -i inventories/local site.yml --tags $(DEMO_TAGS) $(DEMO_ARGS) && \
-	  $(BIN)/ansible-playbook -i inventories/local playbooks/smoke.yml
+	  $(BIN)/ansible-playbook -i inventories/local playbooks/smoke.yml && \
+	  $(BIN)/ansible-playbook -i inventories/local playbooks/report.yml
 	@echo
-	@echo "The emulator keeps running: 'make demo' again changes nothing; 'make demo-shell' gives a shell"
+	@echo "The stack's report and diagram are in reports/. The emulator keeps running: 'make demo' again"
+	@echo "changes nothing; 'make demo-shell' gives a shell"
 	@echo "with AWS_ENDPOINT_URL set (try: ansible-inventory --graph);"
 	@echo "'make demo-down' stops it and removes the containers."
 
