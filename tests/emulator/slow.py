@@ -22,55 +22,40 @@ def seconds(name: str) -> float:
     return float(os.environ.get(f"AWS_INTRO_SLOW_{name}", "0") or 0)
 
 
-def _slow(model_status_owner, created: dict, key: str, delay: float) -> None:
-    started = created.get(key)
-    if started is None:
-        return
-    model_status_owner.status = "creating" if time.monotonic() - started < delay else "available"
+def slow_down(backend, create: str, describe: str, id_attribute: str, delay: float) -> None:
+    """Wrap backend.<create> and backend.<describe>: a new resource reads `creating` for `delay` seconds."""
+    created: dict[str, float] = {}
+    original_create, original_describe = getattr(backend, create), getattr(backend, describe)
+
+    def create_resource(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        resource = original_create(self, *args, **kwargs)
+        created[getattr(resource, id_attribute)] = time.monotonic()
+        resource.status = "creating"
+        return resource
+
+    def describe_resources(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        resources = original_describe(self, *args, **kwargs)
+        for resource in resources:
+            started = created.get(getattr(resource, id_attribute))
+            if started is not None:
+                resource.status = "creating" if time.monotonic() - started < delay else "available"
+        return resources
+
+    setattr(backend, create, create_resource)
+    setattr(backend, describe, describe_resources)
 
 
 def slow_rds(delay: float) -> None:
     from moto.rds.models import RDSBackend
 
-    created: dict[str, float] = {}
-    create, describe = RDSBackend.create_db_instance, RDSBackend.describe_db_instances
-
-    def create_db_instance(self, db_kwargs):  # type: ignore[no-untyped-def]
-        database = create(self, db_kwargs)
-        created[database.db_instance_identifier] = time.monotonic()
-        database.status = "creating"
-        return database
-
-    def describe_db_instances(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        databases = describe(self, *args, **kwargs)
-        for database in databases:
-            _slow(database, created, database.db_instance_identifier, delay)
-        return databases
-
-    RDSBackend.create_db_instance = create_db_instance
-    RDSBackend.describe_db_instances = describe_db_instances
+    slow_down(RDSBackend, "create_db_instance", "describe_db_instances", "db_instance_identifier", delay)
 
 
 def slow_elasticache(delay: float) -> None:
     from moto.elasticache.models import ElastiCacheBackend
 
-    created: dict[str, float] = {}
-    create, describe = ElastiCacheBackend.create_replication_group, ElastiCacheBackend.describe_replication_groups
-
-    def create_replication_group(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        group = create(self, *args, **kwargs)
-        created[group.replication_group_id] = time.monotonic()
-        group.status = "creating"
-        return group
-
-    def describe_replication_groups(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        groups = describe(self, *args, **kwargs)
-        for group in groups:
-            _slow(group, created, group.replication_group_id, delay)
-        return groups
-
-    ElastiCacheBackend.create_replication_group = create_replication_group
-    ElastiCacheBackend.describe_replication_groups = describe_replication_groups
+    slow_down(ElastiCacheBackend, "create_replication_group", "describe_replication_groups",
+              "replication_group_id", delay)
 
 
 def apply_from_environment() -> None:

@@ -6,17 +6,16 @@ reads AWS, and a second run changes nothing. Bad input fails before any AWS call
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from tests.diagram import parse, resources
 from tests.integration.ansible_runner import run_playbook
 from tests.integration.stack_network import build_network
 
 TEST_INVENTORY = "tests/integration/inventory"
 STACK = "sample"  # inventories/local/group_vars/all/stack.yml
-SVG = "{http://www.w3.org/2000/svg}"
 PARTS = ["network", "storage", "database", "cache", "dns", "mail", "monitoring"]
 READS = ("Describe", "Get", "List", "GET", "HEAD")
 
@@ -36,14 +35,7 @@ def parts(markdown: str) -> dict[str, str]:
 
 
 def boxes(svg: str) -> dict[str, list[str]]:
-    root = ET.fromstring(svg.encode())  # noqa: S314 (the filter's own output, not untrusted data)
-    assert root.tag == f"{SVG}svg"
-    found: dict[str, list[str]] = {}
-    for group in root.iter(f"{SVG}g"):
-        classes = group.get("class", "").split()
-        if classes[:1] == ["resource"]:
-            found.setdefault(classes[1], []).append(group.get("data-id"))
-    return found
+    return resources(parse(svg))
 
 
 def only_reads(recording) -> list[str]:

@@ -10,7 +10,8 @@ import pytest
 from ansible.errors import AnsibleFilterError
 from ansible_collections.aws_intro.stack.plugins.filter.stack_diagram import FilterModule, stack_diagram
 
-SVG = "{http://www.w3.org/2000/svg}"
+from tests.diagram import SVG, parse, resources
+
 AZ_A, AZ_B = "ap-northeast-2a", "ap-northeast-2b"
 
 FULL = {
@@ -51,23 +52,6 @@ FULL = {
 }
 EVERY_KIND = {"users", "zone", "certificate", "vpc", "subnet", "alb", "target-group", "web-instance", "bastion",
               "database", "cache", "bucket", "mail", "monitoring"}
-
-
-def parse(svg: str) -> ET.Element:
-    assert svg.startswith('<?xml version="1.0" encoding="UTF-8"?>')
-    root = ET.fromstring(svg.encode("utf-8"))  # noqa: S314 (the filter's own output, not untrusted data)
-    assert root.tag == f"{SVG}svg"
-    return root
-
-
-def resources(root: ET.Element) -> dict[str, list[str]]:
-    """{kind: [data-id, ...]} of the resource boxes."""
-    found: dict[str, list[str]] = {}
-    for group in root.iter(f"{SVG}g"):
-        classes = group.get("class", "").split()
-        if classes[:1] == ["resource"]:
-            found.setdefault(classes[1], []).append(group.get("data-id"))
-    return found
 
 
 def flows(root: ET.Element) -> set[tuple[str, str]]:
