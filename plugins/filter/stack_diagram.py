@@ -226,6 +226,24 @@ def _lines(*candidates):
     return [c for c in candidates if c]
 
 
+def _subnet_boxes(canvas, tier, subnets, columns, col_x, y, width, height):
+    """One frame per availability zone for the subnet of that tier (public or private) there."""
+    for az in columns:
+        subnet = subnets.get(az)
+        if subnet:
+            canvas.box(
+                "subnet",
+                subnet.get("id"),
+                col_x(az),
+                y,
+                width,
+                height,
+                ["{0} subnet {1} \u00b7 {2}".format(tier, _text(subnet.get("cidr")), az), _text(subnet.get("id"))],
+                frame=1,
+                colour="subnet-" + tier,
+            )
+
+
 def stack_diagram(resources, title=None):
     if not isinstance(resources, dict):
         raise AnsibleFilterError(
@@ -331,20 +349,7 @@ def stack_diagram(resources, title=None):
         inner += 44 + 12
     public_h = max(inner - public_y, 40) + 4
     if public or alb or bastion:
-        for az in columns:
-            subnet = public.get(az)
-            if subnet:
-                canvas.box(
-                    "subnet",
-                    subnet.get("id"),
-                    col_x(az),
-                    public_y,
-                    col_w,
-                    public_h,
-                    ["public subnet {0} \u00b7 {1}".format(_text(subnet.get("cidr")), az), _text(subnet.get("id"))],
-                    frame=1,
-                    colour="subnet-public",
-                )
+        _subnet_boxes(canvas, "public", public, columns, col_x, public_y, col_w, public_h)
         y = public_y + public_h + GAP
     if alb:
         listeners = ", ".join(_text(p) for p in sorted(set(alb.get("listeners") or []), key=_port))
@@ -477,20 +482,7 @@ def stack_diagram(resources, title=None):
             canvas.box(kind, rid, inner_x + 4 + index * (slot + GAP), data_y, slot, 58, lines, anchor=kind)
         inner += 58 + 12
     private_h = max(inner - private_y, 40) + 4
-    for az in columns:
-        subnet = private.get(az)
-        if subnet:
-            canvas.box(
-                "subnet",
-                subnet.get("id"),
-                col_x(az),
-                private_y,
-                col_w,
-                private_h,
-                ["private subnet {0} \u00b7 {1}".format(_text(subnet.get("cidr")), az), _text(subnet.get("id"))],
-                frame=1,
-                colour="subnet-private",
-            )
+    _subnet_boxes(canvas, "private", private, columns, col_x, private_y, col_w, private_h)
     vpc_bottom = private_y + private_h + GAP
     if vpc:
         canvas.box(
