@@ -368,10 +368,39 @@ def fix_hosted_zone_of_a_registered_domain() -> None:
     Route53Backend.create_hosted_zone = create_hosted_zone
 
 
+def fix_delete_cache_subnet_group() -> None:
+    """DeleteCacheSubnetGroup deletes a cache subnet group no cluster uses (moto 5.2 answers "not implemented").
+
+    AWS: ElastiCache API Reference, DeleteCacheSubnetGroup ("Deletes a cache subnet group. You cannot delete
+    a default cache subnet group or one that is associated with any clusters."; errors
+    CacheSubnetGroupInUse, HTTP 400, and CacheSubnetGroupNotFoundFault, HTTP 404). The teardown role
+    deletes the cache role's subnet group once its replication group is gone.
+    """
+    from moto.core.responses import EmptyResult
+    from moto.elasticache.exceptions import CacheSubnetGroupNotFound, ElastiCacheException
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    class CacheSubnetGroupInUse(ElastiCacheException):
+        code = "CacheSubnetGroupInUse"
+
+    def delete_cache_subnet_group(self):  # type: ignore[no-untyped-def]
+        backend = self.elasticache_backend
+        name = self._get_param("CacheSubnetGroupName")
+        if name not in backend.cache_subnet_groups:
+            raise CacheSubnetGroupNotFound(name)
+        users = [*backend.cache_clusters.values(), *backend.replication_groups.values()]
+        if any(getattr(user, "cache_subnet_group_name", None) == name for user in users):
+            raise CacheSubnetGroupInUse(f"Cache subnet group {name} is currently in use by a cache cluster.")
+        del backend.cache_subnet_groups[name]
+        return EmptyResult()
+
+    ElastiCacheResponse.delete_cache_subnet_group = delete_cache_subnet_group
+
+
 FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_rds_db_parameters_engine_defaults,
          fix_rds_gp3_baseline_performance, fix_elasticache_replication_group_members,
          fix_sesv2_account, fix_certificate_in_use_by_after_listener_deletion,
-         fix_hosted_zone_of_a_registered_domain)
+         fix_hosted_zone_of_a_registered_domain, fix_delete_cache_subnet_group)
 
 
 def apply_fixes() -> None:
