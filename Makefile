@@ -34,8 +34,12 @@ sanity: setup ## ansible-test sanity on the collection's plugins
 unit: setup ## unit tests (pytest)
 	$(BIN)/python -m pytest tests/unit
 
+# Two workers, a test file each at a time, each with its own emulator: most of a run is Ansible
+# and moto in Python, one core each.
+INTEGRATION_WORKERS ?= 2
+
 integration: setup docker ## roles and modules against the local AWS emulator (moto server)
-	$(BIN)/python -m pytest tests/integration
+	$(BIN)/python -m pytest -n $(INTEGRATION_WORKERS) --dist loadfile --durations=25 tests/integration
 
 docker: ## make sure a Docker engine runs and the Debian 12 images exist (built locally)
 	tests/docker/ensure-engine.sh

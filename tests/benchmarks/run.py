@@ -37,6 +37,7 @@ BIN = Path(sys.executable).parent
 STACK = "sample"
 REGION = "ap-northeast-2"
 _ROLE_LINE = re.compile(r"^(aws_intro\.stack\.\w+)\s+-+\s+([\d.]+)s$")
+_TASK_LINE = re.compile(r"^(.+ : .+?)\s+-+\s+([\d.]+)s$")
 
 
 def remove_containers() -> None:
@@ -49,7 +50,8 @@ def remove_containers() -> None:
 def playbook(moto: MotoServer, path: str, *args: str) -> dict:
     """Run one playbook against the emulator; wall time, per-role times, API calls, recap."""
     env = {**os.environ, **moto.environ(REGION), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-           "ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_roles", "PATH": f"{BIN}:{os.environ['PATH']}"}
+           "ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_roles,ansible.posix.profile_tasks",
+           "PATH": f"{BIN}:{os.environ['PATH']}"}
     command = [str(BIN / "ansible-playbook"), "-i", "inventories/local", path, *args]
     with Recording(moto.url) as recording:
         started = time.monotonic()
@@ -59,18 +61,21 @@ def playbook(moto: MotoServer, path: str, *args: str) -> dict:
         sys.stderr.write(done.stdout[-6000:] + done.stderr[-2000:])
         raise SystemExit(f"{path} failed (rc {done.returncode})")
     roles: dict[str, float] = {}
+    tasks: list[tuple[str, float]] = []
     for line in done.stdout.splitlines():
         match = _ROLE_LINE.match(line.strip())
         if match:
             roles[match.group(1).rsplit(".", 1)[-1]] = float(match.group(2))
+        elif match := _TASK_LINE.match(line.strip()):
+            tasks.append((match.group(1), float(match.group(2))))
     recap = {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)", done.stdout, re.M)}
     summary = recording.summary()
     by_service: dict[str, int] = {}
     for call, count in summary["by_call"].items():
         service = call.split(":", 1)[0]
         by_service[service] = by_service.get(service, 0) + count
-    return {"playbook": path, "wall_s": round(wall, 1), "roles_s": roles, "changed": recap,
-            "api_calls": summary["total"], "api_calls_by_service": dict(sorted(by_service.items()))}
+    return {"playbook": path, "wall_s": round(wall, 1), "roles_s": roles, "slowest_tasks_s": tasks[:8],
+            "changed": recap, "api_calls": summary["total"], "api_calls_by_service": dict(sorted(by_service.items()))}
 
 
 def tagged_resources(moto: MotoServer) -> dict[str, int]:
