@@ -158,9 +158,11 @@ def start_detached(state_dir: str, port: int | None) -> str:
         url = f"http://{HOST}:{port_file.read_text().strip()}"
         try:
             os.kill(int(pid_file.read_text()), 0)
-            wait_until_ready(url, 5)
-            return url
-        except (OSError, ValueError, RuntimeError):
+            # A TCP connect, not wait_until_ready: its /moto-api/data.json dumps the whole state,
+            # which takes seconds once a stack exists, and a slow answer must not start a second server.
+            with socket.create_connection((HOST, int(port_file.read_text())), timeout=5):
+                return url
+        except (OSError, ValueError):
             pass
     Path(state_dir).mkdir(parents=True, exist_ok=True)
     server = MotoServer(port=port, workdir=str(Path(state_dir).resolve())).start()
