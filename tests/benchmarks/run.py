@@ -36,7 +36,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 STACK = "sample"
 REGION = "ap-northeast-2"
-_ROLE_LINE = re.compile(r"^(aws_intro\.stack\.\w+)\s+-+\s+([\d.]+)s$")
+# profile_roles' recap: "network ---- 49.04s" (a role by its short name; modules run outside roles
+# appear under their dotted names and are not roles).
+_ROLE_LINE = re.compile(r"^([a-z][a-z0-9_]*)\s+-+\s+([\d.]+)s$")
 _TASK_LINE = re.compile(r"^(.+ : .+?)\s+-+\s+([\d.]+)s$")
 
 
@@ -64,8 +66,8 @@ def playbook(moto: MotoServer, path: str, *args: str) -> dict:
     tasks: list[tuple[str, float]] = []
     for line in done.stdout.splitlines():
         match = _ROLE_LINE.match(line.strip())
-        if match:
-            roles[match.group(1).rsplit(".", 1)[-1]] = float(match.group(2))
+        if match and match.group(1) != "total":
+            roles[match.group(1)] = float(match.group(2))
         elif match := _TASK_LINE.match(line.strip()):
             tasks.append((match.group(1), float(match.group(2))))
     recap = {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)", done.stdout, re.M)}
