@@ -10,6 +10,7 @@ import pytest
 
 from tests.emulator.recorder import Recording
 from tests.emulator.server import DEFAULT_REGION, MotoServer
+from tests.integration.stack_network import build_network
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +39,10 @@ def aws(emulator):
 def recording(emulator):
     """with recording() as rec: ...; rec.summary() -> the AWS calls made inside the block."""
     return lambda: Recording(emulator.url)
+
+
+@pytest.fixture(scope="module")
+def network(emulator, aws):
+    """An emptied emulator with the stack's network built by boto3 (for roles that only look it up)."""
+    emulator.reset()
+    return build_network(aws)

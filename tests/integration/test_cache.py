@@ -13,17 +13,10 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.ansible_runner import run_playbook
-from tests.integration.stack_network import build_network
 
 INVENTORY = "tests/integration/inventory"
 TAGS = ("--tags", "cache")
 GROUP_ID = "sample-cache"
-
-
-@pytest.fixture(scope="module")
-def network(emulator, aws):
-    emulator.reset()
-    return build_network(aws)
 
 
 @pytest.fixture(scope="module")

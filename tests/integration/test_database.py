@@ -11,18 +11,11 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.ansible_runner import run_playbook
-from tests.integration.stack_network import build_network
 
 INVENTORY = "tests/integration/inventory"
 TAGS = ("--tags", "database")
 DB_ID = "sample-db"
 PASSWORD_PARAMETER = "/sample/database/master_password"  # noqa: S105 - a parameter name, not a secret
-
-
-@pytest.fixture(scope="module")
-def network(emulator, aws):
-    emulator.reset()
-    return build_network(aws)
 
 
 @pytest.fixture(scope="module")
