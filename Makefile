@@ -5,7 +5,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-export PATH := $(abspath $(BIN)):$(PATH)
+# Prepended once: `make test` calls make again, which must not add the venv a second time.
+export PATH := $(abspath $(BIN)):$(subst $(abspath $(BIN)):,,$(PATH))
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 STACK_REGION ?= ap-northeast-2
 DEMO_DIR ?= .demo
