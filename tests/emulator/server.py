@@ -51,9 +51,12 @@ def server_command(port: int) -> list[str]:
 class MotoServer:
     """A moto server process bound to 127.0.0.1 on a port of its own."""
 
-    def __init__(self, port: int | None = None, workdir: str | None = None, env: dict | None = None):
+    def __init__(self, port: int | None = None, workdir: str | None = None, env: dict | None = None,
+                 bastion_port: int | None = None):
         self.port = port or free_port()
         self.workdir = workdir or tempfile.mkdtemp(prefix="moto-")
+        # The loopback port the local bastion container publishes its SSH on (local/ec2.yml).
+        self.bastion_port = bastion_port or free_port()
         self.extra_env = env or {}
         self.process: subprocess.Popen | None = None
 
@@ -63,7 +66,7 @@ class MotoServer:
 
     def environ(self, region: str = DEFAULT_REGION) -> dict:
         """Environment that points boto3, the modules and the aws_ec2 inventory at this server."""
-        return environ_for(self.url, region)
+        return environ_for(self.url, region, self.workdir, self.bastion_port)
 
     def start(self, timeout: float = 30.0) -> "MotoServer":
         env = {
@@ -115,8 +118,15 @@ class MotoServer:
         self.stop()
 
 
-def environ_for(url: str, region: str = DEFAULT_REGION) -> dict:
+def environ_for(url: str, region: str = DEFAULT_REGION, local_dir: str | None = None,
+                bastion_port: int | None = None) -> dict:
+    """The emulator's address for boto3, the modules and the inventory; and for the local layer
+    (inventories/local, local/), where the stack's private key lives and the bastion's SSH port."""
+    local = {"AWS_INTRO_LOCAL_DIR": str(Path(local_dir).resolve())} if local_dir else {}
+    if bastion_port:
+        local["AWS_INTRO_BASTION_PORT"] = str(bastion_port)
     return {
+        **local,
         "AWS_ENDPOINT_URL": url,
         # amazon.aws reads AWS_URL as the fallback of endpoint_url; botocore reads AWS_ENDPOINT_URL.
         "AWS_URL": url,
@@ -149,6 +159,15 @@ def wait_until_ready(url: str, timeout: float, process: subprocess.Popen | None 
 def _state(state_dir: str) -> tuple[Path, Path]:
     path = Path(state_dir)
     return path / "moto.pid", path / "moto.port"
+
+
+def _bastion_port(state_dir: str) -> int:
+    """The demo bastion's loopback SSH port: chosen once, kept in the state directory."""
+    path = Path(state_dir) / "bastion.port"
+    if not path.exists():
+        Path(state_dir).mkdir(parents=True, exist_ok=True)
+        path.write_text(str(free_port()))
+    return int(path.read_text())
 
 
 def start_detached(state_dir: str, port: int | None) -> str:
@@ -217,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     if not port_file.exists():
         print("emulator: not running (make demo starts it)", file=sys.stderr)
         return 1
-    for key, value in environ_for(f"http://{HOST}:{port_file.read_text().strip()}", args.region).items():
+    url = f"http://{HOST}:{port_file.read_text().strip()}"
+    for key, value in environ_for(url, args.region, args.state_dir, _bastion_port(args.state_dir)).items():
         print(f"export {key}={value}")
     return 0
 

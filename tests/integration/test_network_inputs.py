@@ -1,9 +1,15 @@
 """Bad input to the network role fails before any AWS call, naming the variable; check mode on an
-empty account predicts without creating; adopt mode creates nothing; the bastion variant."""
+empty account predicts without creating; adopt mode creates nothing; the bastion variant; the key
+pair the hosts are reached with."""
 
 from __future__ import annotations
 
+import os
+import stat
+from pathlib import Path
+
 import pytest
+from cryptography.hazmat.primitives import serialization
 
 from tests.integration.ansible_runner import run_playbook
 
@@ -26,6 +32,10 @@ NETWORK_ONLY = ("--tags", "network")
         ({"network_web_instance_count": "two"}, "network_web_instance_count"),
         ({"network_ami_family": "ubuntu"}, "network_ami_family"),
         ({"network_admin_cidrs": ["0.0.0.0/33"]}, "network_admin_cidrs"),
+        # The bastion is on by default (stack_connection ssh) and takes SSH from these only.
+        ({"network_admin_cidrs": []}, "network_admin_cidrs"),
+        ({"stack_connection": "telnet"}, "stack_connection"),
+        ({"network_key_type": "dsa"}, "network_key_type"),
         ({"stack_name": "aws-stack"}, "stack_name"),
         ({"network_vpc_id": "vpc-0abc", "network_public_subnet_ids": ["subnet-1"]}, "network_public_subnet_ids"),
     ],
@@ -139,3 +149,52 @@ def test_scaling_down_terminates_the_surplus_web_instances(emulator, aws_env, aw
     states = {i["InstanceId"]: i["State"]["Name"] for r in reservations["Reservations"] for i in r["Instances"]}
     assert sorted(states.values()) == ["running", "terminated", "terminated"]
     assert states[kept[0]] == "running"
+
+
+MUTATING = ("Create", "Import", "Run", "Modify", "Delete", "Authorize", "Revoke", "Associate", "Attach",
+            "Allocate", "Register", "Put", "Add", "Set", "Replace", "Terminate")
+
+
+def mutating(calls: dict) -> list[str]:
+    return [c for c in calls if c.split(":", 1)[1].startswith(MUTATING)]
+
+
+def test_the_key_pair_is_made_once_and_its_private_key_kept_0600(emulator, aws_env, aws, recording):
+    emulator.reset()
+    key_file = Path(aws_env["AWS_INTRO_LOCAL_DIR"]) / "aws_intro-sample-ap-northeast-2.pem"
+    key_file.unlink(missing_ok=True)
+    small = {"network_web_instance_count": 1, "network_nat_gateway_enabled": False}
+    first = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, extra_vars=small, inventory=INVENTORY)
+    assert first.rc == 0, first.stdout[-3000:]
+
+    # The private key on disk is the one AWS holds the public half of.
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    private = serialization.load_ssh_private_key(key_file.read_bytes(), password=None)
+    public = private.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+    ec2 = aws("ec2")
+    pair = ec2.describe_key_pairs(KeyNames=["sample"], IncludePublicKey=True)["KeyPairs"][0]
+    assert pair["KeyType"] == "ed25519"
+    assert pair["PublicKey"].split()[:2] == public.decode().split()[:2]
+    outputs = first.outputs["network_outputs"]
+    instances = ec2.describe_instances(InstanceIds=[*outputs["web_instance_ids"], outputs["bastion_instance_id"]])
+    launched = [i for r in instances["Reservations"] for i in r["Instances"]]
+    assert {i["KeyName"] for i in launched} == {"sample"}
+    assert {t["Value"] for i in launched for t in i["Tags"] if t["Key"] == "LoginUser"} == {"admin"}
+
+    # Adopted as it is on the next run: the same key, no key pair call that writes.
+    before = key_file.read_bytes()
+    with recording() as rec:
+        again = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, extra_vars=small, inventory=INVENTORY)
+    assert again.rc == 0, again.stdout[-3000:]
+    assert again.changed == 0, again.changed_tasks()
+    assert [c for c in mutating(rec.summary()["by_call"]) if "KeyPair" in c] == []
+    assert key_file.read_bytes() == before
+
+    # The pair exists but its private key is gone: refused, naming the file, before any change.
+    key_file.unlink()
+    with recording() as rec:
+        lost = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, extra_vars=small, inventory=INVENTORY)
+    assert lost.rc != 0
+    assert "network_key_file" in lost.stdout
+    assert mutating(rec.summary()["by_call"]) == [], rec.summary()
+    assert not key_file.exists()
