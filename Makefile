@@ -11,7 +11,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 STACK_REGION ?= ap-northeast-2
 DEMO_DIR ?= .demo
 
-.PHONY: help ee-context setup lint sanity unit integration docker molecule molecule-rbenv molecule-openssl11 test demo demo-shell demo-down clean
+.PHONY: help ee-context setup lint sanity unit integration docker molecule molecule-rbenv molecule-openssl11 test demo demo-check demo-shell demo-down clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -62,22 +62,25 @@ molecule-rbenv: setup docker ## only the ruby role's rbenv scenario (builds Ruby
 molecule-openssl11: setup docker ## only the ruby role's OpenSSL 1.1 scenario (Ruby 2.7 on Debian 12, ~11 min)
 	tests/molecule.sh ruby_openssl11
 
-test: setup ## everything CI runs: lint, sanity, unit, integration, molecule
-	tests/run-each.sh stages "make --no-print-directory" lint sanity unit integration molecule
+test: setup ## everything CI runs: lint, sanity, unit, integration, molecule, and make demo twice
+	tests/run-each.sh stages "make --no-print-directory" lint sanity unit integration molecule demo-check
 
 DEMO_TAGS ?= all
 
 demo: setup docker ## build the stack in the local emulator (containers stand in for EC2) and show it
 	$(BIN)/python -m tests.emulator.server start --state-dir $(DEMO_DIR) --region $(STACK_REGION)
 	eval "$$($(BIN)/python -m tests.emulator.server env --state-dir $(DEMO_DIR) --region $(STACK_REGION))" && \
-	  $(BIN)/ansible-playbook -i inventories/local site.yml --tags $(DEMO_TAGS) $(DEMO_ARGS) && \
-	  $(BIN)/ansible-playbook -i inventories/local playbooks/smoke.yml && \
+	  $(BIN)/ansible-playbook -i inventories/local local/site.yml --tags $(DEMO_TAGS) $(DEMO_ARGS) && \
+	  $(BIN)/ansible-playbook -i inventories/local local/smoke.yml && \
 	  $(BIN)/ansible-playbook -i inventories/local playbooks/report.yml
 	@echo
 	@echo "The stack's report and diagram are in reports/. The emulator keeps running: 'make demo' again"
 	@echo "changes nothing; 'make demo-shell' gives a shell"
 	@echo "with AWS_ENDPOINT_URL set (try: ansible-inventory --graph);"
 	@echo "'make demo-down' stops it and removes the containers."
+
+demo-check: setup docker ## make demo from nothing, then again: no warning, and changed=0 the second time
+	tests/demo-check.sh
 
 demo-shell: ## a shell whose AWS tools and Ansible talk to the running demo emulator
 	eval "$$($(BIN)/python -m tests.emulator.server env --state-dir $(DEMO_DIR) --region $(STACK_REGION))" && \
@@ -86,6 +89,7 @@ demo-shell: ## a shell whose AWS tools and Ansible talk to the running demo emul
 demo-down: ## stop the demo's emulator and remove the containers standing in for EC2
 	-$(BIN)/python -m tests.emulator.server stop --state-dir $(DEMO_DIR)
 	-ids=$$(docker ps -aq --filter label=aws_intro.stack 2>/dev/null); [ -z "$$ids" ] || docker rm -f $$ids >/dev/null
+	-nets=$$(docker network ls -q --filter label=aws_intro.stack 2>/dev/null); [ -z "$$nets" ] || docker network rm $$nets >/dev/null
 
 ee-context: setup ## the AWX execution environment's build context in build/ee (then: ansible-builder build)
 	rm -rf build/ee build/aws_intro-stack-*.tar.gz
