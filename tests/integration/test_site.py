@@ -168,7 +168,7 @@ def test_the_slow_resources_are_started_then_awaited_together(site):
                first("aws_intro.stack.dns : Certificate for the site's names"),
                first("aws_intro.stack.mail :")]
     awaited = [first("aws_intro.stack.database : Wait until the instance is available"),
-               first("aws_intro.stack.cache : Wait until the replication group is available")]
+               first("aws_intro.stack.cache : Redis replication group (awaited until available)")]
     assert max(started) < min(awaited), (started, awaited)
 
 
