@@ -19,8 +19,9 @@ fail() {
   exit 1
 }
 
-warnings() {  # the warning lines of a log, but the known one
-  grep -E '^\[(WARNING|DEPRECATION WARNING)\]' "$1" | grep -vF "$known"
+warnings() {  # the warning lines of a log, but the known one (and Ansible's hint that comes with it)
+  grep -E '^\[(WARNING|DEPRECATION WARNING)\]' "$1" | grep -vF -e "$known" \
+    -e '[WARNING]: Deprecation warnings can be disabled by setting'
 }
 
 make --no-print-directory demo-down >/dev/null 2>&1
@@ -41,6 +42,6 @@ echo "$recaps"
 if echo "$recaps" | grep -qvE 'changed=0 '; then
   fail "the second make demo changed something"
 fi
-grep -q '^  *"msg": ".* answers at http://' "$logs/second.log" || fail "no web host answered the smoke test"
+grep -q ' answers at http://' "$logs/second.log" || fail "no web host answered the smoke test"
 make --no-print-directory demo-down >/dev/null 2>&1
 echo "demo: passed"
