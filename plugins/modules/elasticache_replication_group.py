@@ -43,9 +43,9 @@ options:
     choices: ["redis", "valkey"]
   engine_version:
     description:
-      - Engine version, for example V(7.1). From Redis OSS 6 on, and for Valkey, give major.minor: ElastiCache runs
-        the latest patch of it and reports that (V(7.1) reads back as C(7.1.0), later as C(7.1.1) ...). Older
-        versions are given in full, for example V(5.0.6).
+      - Engine version, for example V(7.1). From Redis OSS 6 on, and for Valkey, give major.minor; ElastiCache runs
+        the latest patch of it and reports that (V(7.1) reads back as C(7.1.0), later as C(7.1.1) and so on).
+        Older versions are given in full, for example V(5.0.6).
       - The version is compared as AWS reports it, so a requested V(7.1) is satisfied by any C(7.1.x) and changes
         nothing. A higher version (V(7.0) -> V(7.1)) is an in-place upgrade. A version lower than the one the
         group runs (or has pending) makes the module fail before any change, since AWS cannot downgrade an engine.
@@ -245,7 +245,8 @@ replication_group:
     engine_version:
       description:
         - Engine version as AWS reports it on a member cluster, with its patch level (C(7.1.0) for a group created
-          with V(7.1)). In check mode, the requested version when it is to change.
+          with V(7.1)). In check mode, the requested version when it is to change now (O(apply_immediately));
+          an upgrade left for the maintenance window shows in RV(replication_group.pending_modified_values).
       returned: when present
       type: str
       sample: "7.1.0"
