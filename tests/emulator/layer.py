@@ -461,11 +461,66 @@ def fix_delete_cache_subnet_group() -> None:
     ElastiCacheResponse.delete_cache_subnet_group = delete_cache_subnet_group
 
 
+def fix_ssm_describe_parameters_best_effort_pages() -> None:
+    """DescribeParameters with filters may answer an empty first page that carries a NextToken.
+
+    AWS: Systems Manager API Reference, DescribeParameters: "Request results are returned on a best-effort
+    basis. If you specify MaxResults in the request, the response includes information up to the limit
+    specified. The number of items returned, however, can be between zero and the value of MaxResults. If the
+    service reaches an internal limit while processing the results, it stops the operation and returns the
+    matching values up to that point and a NextToken. You can specify the NextToken in a subsequent call to get
+    the next set of results." With a filter (a Name Equals filter finds one parameter among all the account's)
+    that internal limit is what a caller meets first. moto 5.2 always puts the matches on the first page, so a
+    caller that reads one page looks right here and wrong on AWS. Here a filtered request's first page is
+    empty and has a NextToken; the next pages are moto's. Requests without a filter are left as moto answers
+    them (they list everything, and tests list the account's parameters that way).
+    """
+    from moto.core.responses import ActionResult
+    from moto.ssm.responses import SimpleSystemManagerResponse
+
+    original = SimpleSystemManagerResponse.describe_parameters
+
+    def describe_parameters(self):  # type: ignore[no-untyped-def]
+        filtered = self._get_param("ParameterFilters") or self._get_param("Filters")
+        if not filtered or self._get_param("NextToken"):
+            return original(self)
+        original(self)  # moto's validation of the filters (a bad filter fails on the first page, as on AWS)
+        return ActionResult({"Parameters": [], "NextToken": "0"})  # moto's token of the first match
+
+    SimpleSystemManagerResponse.describe_parameters = describe_parameters
+
+
+def fix_iam_list_access_keys_best_effort_pages() -> None:
+    """ListAccessKeys may answer fewer keys than there are, even none, with IsTruncated and a Marker.
+
+    AWS: IAM API Reference, ListAccessKeys: MaxItems ("If you do not include this parameter, the number of items
+    defaults to 100. Note that IAM might return fewer results, even when there are more results available. In
+    that case, the IsTruncated response element returns true, and Marker contains a value to include in the
+    subsequent call that tells the service where to continue from.") and IsTruncated ("We recommend that you
+    check IsTruncated after every call to ensure that you receive all your results."). moto 5.2 never pages.
+    Here the first page of a user that has keys is empty and truncated; the call with the Marker gets the keys.
+    """
+    from moto.core.responses import ActionResult
+    from moto.iam.responses import IamResponse
+
+    original = IamResponse.list_access_keys
+
+    def list_access_keys(self):  # type: ignore[no-untyped-def]
+        user_name = self._get_param("UserName")
+        if self._get_param("Marker") or not user_name or not self.backend.list_access_keys(user_name):
+            return original(self)
+        return ActionResult({"UserName": user_name, "AccessKeyMetadata": [], "IsTruncated": True,
+                             "Marker": "layer-rest-of-the-keys"})
+
+    IamResponse.list_access_keys = list_access_keys
+
+
 FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_rds_db_parameters_engine_defaults,
          fix_rds_gp3_baseline_performance, fix_elasticache_replication_group_members,
          fix_elasticache_engine_patch_versions,
          fix_sesv2_account, fix_certificate_in_use_by_after_listener_deletion,
-         fix_hosted_zone_of_a_registered_domain, fix_delete_cache_subnet_group)
+         fix_hosted_zone_of_a_registered_domain, fix_delete_cache_subnet_group,
+         fix_ssm_describe_parameters_best_effort_pages, fix_iam_list_access_keys_best_effort_pages)
 
 
 def apply_fixes() -> None:
