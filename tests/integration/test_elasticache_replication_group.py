@@ -100,7 +100,8 @@ def test_cluster_mode_with_two_shards(present, aws_env, security_groups):
 
 def test_replica_count_change():
     pytest.skip("moto 5.2.5 answers IncreaseReplicaCount with HTTP 500 and has no DecreaseReplicaCount "
-                "(ENVIRONMENT.md); the planned call is covered by tests/unit (test_plan_changes more/fewer-replicas)")
+                "(moto/elasticache has no handler for either); the planned call is covered by tests/unit "
+                "(test_plan_changes more/fewer-replicas)")
 
 
 VERSIONED = f"{PREFIX}-ver"
