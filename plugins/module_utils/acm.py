@@ -110,11 +110,23 @@ def get_hosted_zone(client, zone_id):
 @Route53ErrorHandler.list_error_handler("list resource record sets", [])
 @AWSRetry.jittered_backoff()
 def get_record_sets(client, zone_id, name, record_type):
-    """The record sets of exactly NAME and TYPE (at most one for simple routing)."""
-    found = client.list_resource_record_sets(
-        HostedZoneId=zone_id, StartRecordName=name, StartRecordType=record_type, MaxItems="1"
-    )["ResourceRecordSets"]
-    return [r for r in found if normalize_name(r["Name"]) == normalize_name(name) and r["Type"] == record_type]
+    """The record sets of exactly NAME and TYPE: one for simple routing, several with a routing policy.
+
+    ListResourceRecordSets lists the zone in its order from StartRecordName and StartRecordType, so the pages
+    are read until a record set of another name or type comes (the sets of one name and type may span pages:
+    IsTruncated, NextRecordName, NextRecordType, NextRecordIdentifier).
+    """
+    wanted = (normalize_name(name), record_type)
+    found = []
+    pages = client.get_paginator("list_resource_record_sets").paginate(
+        HostedZoneId=zone_id, StartRecordName=name, StartRecordType=record_type, PaginationConfig={"PageSize": 10}
+    )
+    for page in pages:
+        for record in page["ResourceRecordSets"]:
+            if (normalize_name(record["Name"]), record["Type"]) != wanted:
+                return found
+            found.append(record)
+    return found
 
 
 @Route53ErrorHandler.common_error_handler("change resource record sets")

@@ -8,7 +8,17 @@
 Every call is retried with AWSRetry.jittered_backoff() (throttling; a group busy with another change is
 retried too) and wrapped by an error handler that raises AnsibleElastiCacheError. A replication group or
 cache cluster that does not exist reads as None; deleting one that is already gone returns False.
+
+Engine versions are compared the way AWS reports them (compare_engine_versions): from Redis OSS 6 on (and for
+Valkey) a group is created or upgraded with a major.minor version such as ``7.1``, and its member clusters report
+the patch level ElastiCache runs, such as ``7.1.0`` (ElastiCache User Guide, "Engine versions and upgrading":
+"When operating self-designed clusters, ElastiCache (Redis OSS) also exposes the PATCH component, e.g. Redis OSS
+6.2.1"; "Major engine version behavior and compatibility differences with Redis OSS": "Beginning with ElastiCache
+version 6.0 for Redis OSS, ElastiCache will offer a single version for each Redis OSS minor release rather than
+offering multiple patch versions").
 """
+
+import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
@@ -22,6 +32,42 @@ from ansible_collections.amazon.aws.plugins.module_utils.transformation import c
 
 # A group that is still applying another change answers InvalidReplicationGroupState.
 BUSY = ["InvalidReplicationGroupState"]
+
+# What an engine version may look like (use fullmatch): 7.1, 5.0.6, or 6.x (any 6, a form AWS took for Redis OSS 6).
+ENGINE_VERSION_PATTERN = re.compile(r"\d+(\.\d+){0,2}|\d+\.x")
+
+
+def engine_version_parts(version):
+    """``"7.1.0"`` -> ``(7, 1, 0)``, ``"6.x"`` -> ``(6,)``; None for anything that is not dot-separated numbers."""
+    if version is None:
+        return None
+    parts = str(version).strip().lower().split(".")
+    if parts[-1] == "x":
+        parts = parts[:-1]
+    if not parts or not all(part.isdigit() for part in parts):
+        return None
+    return tuple(int(part) for part in parts)
+
+
+def compare_engine_versions(requested, reported):
+    """How a requested engine version stands to the one AWS reports: 0 when it is satisfied, 1 when it asks for an
+    upgrade, -1 when it is lower than what runs (a downgrade, which AWS refuses).
+
+    The request is compared with as many parts of the reported version as it has: ``7.1`` is satisfied by
+    ``7.1``, ``7.1.0`` and every later ``7.1.x``, ``6.x`` by any ``6``; a full ``5.0.6`` only by ``5.0.6``.
+    Nothing reported (None) reads as an upgrade. Versions that are not numbers compare as text: equal, or an
+    upgrade that AWS will judge.
+    """
+    if reported is None:
+        return 1
+    wanted, running = engine_version_parts(requested), engine_version_parts(reported)
+    if wanted is None or running is None:
+        return 0 if str(requested).strip() == str(reported).strip() else 1
+    # A reported version shorter than the request (7.1 for a requested 7.1.0) has patch level 0.
+    running = (running + (0,) * len(wanted))[:len(wanted)]
+    if wanted == running:
+        return 0
+    return 1 if wanted > running else -1
 
 
 class AnsibleElastiCacheError(AnsibleAWSError):

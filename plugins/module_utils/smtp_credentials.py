@@ -6,8 +6,16 @@
 """IAM and SSM calls of the ses_smtp_credentials module.
 
 Every call is wrapped by an error handler and AWSRetry.jittered_backoff(); reads of something
-that does not exist return None (or an empty list). The IAM reads amazon.aws already has
-(get_iam_user, get_iam_access_keys, detach_iam_user_policy) are used from there.
+that does not exist return None (or an empty list). The IAM calls amazon.aws already has
+(get_iam_user, detach_iam_user_policy) are used from there.
+
+Lists are read to their last page. IAM and SSM both say a page may hold fewer items than asked for, even
+none, with more to come: IAM API Reference, ListAccessKeys, IsTruncated ("Note that IAM might return fewer
+than the MaxItems number of results even when there are more results available. We recommend that you check
+IsTruncated after every call to ensure that you receive all your results."); SSM API Reference,
+DescribeParameters ("Request results are returned on a best-effort basis. ... The number of items returned,
+however, can be between zero and the value of MaxResults."). A credential read from one page could look
+missing, and the module would rotate it for nothing.
 """
 
 import json
@@ -94,6 +102,15 @@ def delete_user_policy(client, name, policy_name):
     return True
 
 
+@IAMErrorHandler.list_error_handler("list access keys", [])
+@AWSRetry.jittered_backoff()
+def list_access_key_ids(client, name):
+    """The ids of the user's access keys, oldest first, from every page of ListAccessKeys."""
+    paginator = client.get_paginator("list_access_keys")
+    keys = paginator.paginate(UserName=name).build_full_result().get("AccessKeyMetadata") or []
+    return [k["AccessKeyId"] for k in sorted(keys, key=lambda k: str(k.get("CreateDate", "")))]
+
+
 @IAMErrorHandler.common_error_handler("create access key")
 @AWSRetry.jittered_backoff()
 def create_access_key(client, name):
@@ -120,8 +137,18 @@ def get_parameter_value(client, name):
 @SSMErrorHandler.list_error_handler("describe parameter")
 @AWSRetry.jittered_backoff()
 def describe_parameter(client, name):
-    found = client.describe_parameters(ParameterFilters=[{"Key": "Name", "Option": "Equals", "Values": [name]}])
-    return (found.get("Parameters") or [None])[0]
+    """The DescribeParameters entry of one parameter (it has the Description, GetParameter has not), or None.
+
+    The pages are read until the parameter is found or there are no more: a page may be empty and still
+    carry a NextToken.
+    """
+    paginator = client.get_paginator("describe_parameters")
+    pages = paginator.paginate(ParameterFilters=[{"Key": "Name", "Option": "Equals", "Values": [name]}])
+    for page in pages:
+        for parameter in page.get("Parameters") or []:
+            if parameter.get("Name") == name:
+                return parameter
+    return None
 
 
 @SSMErrorHandler.common_error_handler("put parameter")

@@ -43,7 +43,12 @@ options:
     choices: ["redis", "valkey"]
   engine_version:
     description:
-      - Engine version, for example V(7.1). Upgrades are applied in place; AWS refuses downgrades.
+      - Engine version, for example V(7.1). From Redis OSS 6 on, and for Valkey, give major.minor; ElastiCache runs
+        the latest patch of it and reports that (V(7.1) reads back as C(7.1.0), later as C(7.1.1) and so on).
+        Older versions are given in full, for example V(5.0.6).
+      - The version is compared as AWS reports it, so a requested V(7.1) is satisfied by any C(7.1.x) and changes
+        nothing. A higher version (V(7.0) -> V(7.1)) is an in-place upgrade. A version lower than the one the
+        group runs (or has pending) makes the module fail before any change, since AWS cannot downgrade an engine.
     type: str
   cache_node_type:
     description:
@@ -238,10 +243,13 @@ replication_group:
       type: str
       sample: redis
     engine_version:
-      description: Engine version (read from a member cluster).
+      description:
+        - Engine version as AWS reports it on a member cluster, with its patch level (C(7.1.0) for a group created
+          with V(7.1)). In check mode, the requested version when it is to change now (O(apply_immediately));
+          an upgrade left for the maintenance window shows in RV(replication_group.pending_modified_values).
       returned: when present
       type: str
-      sample: "7.1"
+      sample: "7.1.0"
     cache_node_type:
       description: Node type.
       returned: when present
@@ -388,9 +396,11 @@ import time
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import camel_dict_to_snake_dict
 from ansible_collections.aws_intro.stack.plugins.module_utils.elasticache import (
+    ENGINE_VERSION_PATTERN,
     AnsibleElastiCacheError,
     add_tags,
     change_replica_count,
+    compare_engine_versions,
     create_replication_group,
     delete_replication_group,
     get_cache_cluster,
@@ -410,11 +420,11 @@ MAINTENANCE_WINDOW = re.compile(
 AUTH_TOKEN = re.compile(r'^[\x21-\x7e]{16,128}$')
 MAX_REPLICAS = 5
 
-# Options that ModifyReplicationGroup changes in place: option -> (state key, API parameter).
+# Options that ModifyReplicationGroup changes in place: option -> (state key, API parameter). engine_version is
+# changed in place too, but compared as a version (plan_engine_version).
 MODIFIABLE = {
     "description": ("description", "ReplicationGroupDescription"),
     "cache_node_type": ("cache_node_type", "CacheNodeType"),
-    "engine_version": ("engine_version", "EngineVersion"),
     "cache_parameter_group_name": ("cache_parameter_group_name", "CacheParameterGroupName"),
     "snapshot_retention_limit": ("snapshot_retention_limit", "SnapshotRetentionLimit"),
     "snapshot_window": ("snapshot_window", "SnapshotWindow"),
@@ -564,6 +574,9 @@ def validate(params, current=None, partial=False):
             errors.append("auth_token needs transit_encryption=true (Redis AUTH is only accepted over TLS)")
     if params["auth_token_update_strategy"] and params["auth_token"] is None:
         errors.append("auth_token_update_strategy needs auth_token")
+    version = params["engine_version"]
+    if version is not None and not ENGINE_VERSION_PATTERN.fullmatch(version):
+        errors.append(f"engine_version must be a version such as 7.1 (major.minor) or 5.0.6, got {version!r}")
     if params["snapshot_window"] is not None and not SNAPSHOT_WINDOW.match(params["snapshot_window"]):
         errors.append(f"snapshot_window must be hh24:mi-hh24:mi (UTC), got {params['snapshot_window']!r}")
     window = params["preferred_maintenance_window"]
@@ -684,6 +697,12 @@ def plan_changes(current, params):
             continue
         modify[parameter] = wanted
         predicted[key] = wanted
+    version_error, version = plan_engine_version(current, params["engine_version"])
+    if version_error:
+        errors.append(version_error)
+    elif version is not None:
+        modify["EngineVersion"] = version
+        predicted["engine_version"] = version
     if params["engine"] is not None and params["engine"] != current.get("engine") and not errors:
         modify["Engine"] = params["engine"]
         predicted["engine"] = params["engine"]
@@ -730,6 +749,26 @@ def plan_changes(current, params):
     if modify or shards is not None or replicas is not None:
         predicted["status"] = "modifying"
     return errors, modify, shards, replicas, predicted
+
+
+def plan_engine_version(current, wanted):
+    """(error, version to send) for a requested engine version; (None, None) when nothing is to change.
+
+    AWS reports the patch level (7.1.0) of a requested major.minor (7.1), so the request is compared as a version
+    with what the group runs, or with the upgrade it has pending for the maintenance window.
+    """
+    if wanted is None:
+        return None, None
+    pending = (current.get("pending_modified_values") or {}).get("engine_version")
+    running = pending or current.get("engine_version")
+    order = compare_engine_versions(wanted, running)
+    if order < 0:
+        what = f"the upgrade to {pending} pending on" if pending else f"{running}, the version of"
+        return (
+            f"engine_version {wanted} is lower than {what} replication group {current.get('replication_group_id')}: "
+            "AWS cannot downgrade an engine (create a new group to run an older version)"
+        ), None
+    return None, (wanted if order > 0 else None)
 
 
 class ReplicationGroupManager:

@@ -186,7 +186,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.iam import (
     AnsibleIAMError,
     detach_iam_user_policy,
     get_aws_account_info,
-    get_iam_access_keys,
     get_iam_user,
     validate_iam_identifiers,
 )
@@ -205,6 +204,7 @@ from ansible_collections.aws_intro.stack.plugins.module_utils.smtp_credentials i
     get_parameter_value,
     get_user_policy,
     identity_arn,
+    list_access_key_ids,
     list_attached_user_policies,
     list_user_policies,
     put_secure_parameter,
@@ -254,7 +254,7 @@ def read_state(iam, ssm, params):
     attached = list_attached_user_policies(iam, params["user_name"]) if user else []
     return {
         "user": user,
-        "key_ids": [k["access_key_id"] for k in get_iam_access_keys(iam, params["user_name"])] if user else [],
+        "key_ids": list_access_key_ids(iam, params["user_name"]) if user else [],
         "policies": {name: get_user_policy(iam, params["user_name"], name) for name in policy_names},
         "attached_policy_arns": [p["PolicyArn"] for p in attached],
         "stored_username": stored_username,

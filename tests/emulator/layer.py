@@ -262,6 +262,70 @@ def fix_elasticache_replication_group_members() -> None:
     ElastiCacheBackend.delete_replication_group = delete_replication_group
     ElastiCacheResponse.modify_replication_group = modify_replication_group
 
+# The patch level ElastiCache runs for each major.minor it offers (ElastiCache User Guide, "Supported engines
+# and versions" and the engine release notes: Redis OSS 6.2.6, 7.0.7, 7.1.0; Valkey 7.2.6 ...). The numbers
+# are the ones AWS reported when this was written; what matters to the tests is the three-part form.
+_ELASTICACHE_PATCH_LEVELS = {
+    ("redis", "6.0"): "6.0.5", ("redis", "6.2"): "6.2.6", ("redis", "7.0"): "7.0.7", ("redis", "7.1"): "7.1.0",
+    ("valkey", "7.2"): "7.2.6", ("valkey", "8.0"): "8.0.1", ("valkey", "8.1"): "8.1.1",
+}
+# The version a group gets when CreateReplicationGroup names none (the latest of the engine).
+_ELASTICACHE_DEFAULT_VERSIONS = {"redis": "7.1", "valkey": "8.1"}
+
+
+def elasticache_reported_version(engine: str | None, requested: str | None) -> str | None:
+    """The EngineVersion AWS reports for a requested one: 7.1 -> 7.1.0, 6.x -> 6.2.6, 5.0.6 stays 5.0.6."""
+    engine = engine or "redis"
+    version = requested or _ELASTICACHE_DEFAULT_VERSIONS.get(engine)
+    if version is None or version.count(".") >= 2:
+        return version
+    if version.lower().endswith(".x"):
+        major = version.split(".")[0]
+        offered = sorted((v for (e, v) in _ELASTICACHE_PATCH_LEVELS if e == engine and v.split(".")[0] == major),
+                         key=lambda v: tuple(int(p) for p in v.split(".")))
+        version = offered[-1] if offered else f"{major}.0"
+    return _ELASTICACHE_PATCH_LEVELS.get((engine, version), f"{version}.0")
+
+
+def fix_elasticache_engine_patch_versions() -> None:
+    """Member clusters report the engine version with its patch level, not the major.minor that was asked for.
+
+    AWS: ElastiCache API Reference, CreateReplicationGroup / ModifyReplicationGroup EngineVersion ("The version
+    number of the cache engine to be used for the clusters in this replication group"; "You can upgrade to a
+    newer engine version ..., but you cannot downgrade to an earlier engine version") and CacheCluster.EngineVersion
+    ("The version of the cache engine that is used in this cluster"); ElastiCache User Guide, "Engine versions
+    and upgrading": "ElastiCache (Redis OSS) versions are identified with a semantic version which comprise a
+    MAJOR and MINOR component. For example, in Redis OSS 6.2, the major version is 6, and the minor version 2.
+    When operating self-designed clusters, ElastiCache (Redis OSS) also exposes the PATCH component, e.g. Redis
+    OSS 6.2.1, and the patch version is 1"; "Major engine version behavior and compatibility differences with
+    Redis OSS": "Beginning with ElastiCache version 6.0 for Redis OSS, ElastiCache will offer a single version for
+    each Redis OSS minor release rather than offering multiple patch versions". So a group created (or upgraded)
+    with 7.1 runs and reports 7.1.0 (and later patches), 6.2 reads back 6.2.6, Valkey 7.2 reads back 7.2.6; a
+    group created without EngineVersion runs the engine's latest version. moto 5.2 echoes the version as sent
+    (and reports none when none was sent), which hides a module that compares versions as text.
+    Registered after fix_elasticache_replication_group_members, whose member clusters report group.engine_version.
+    """
+    from moto.elasticache.models import ElastiCacheBackend
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    original_create = ElastiCacheBackend.create_replication_group
+    original_modify = ElastiCacheResponse.modify_replication_group
+
+    def create_replication_group(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        group = original_create(self, *args, **kwargs)
+        group.engine_version = elasticache_reported_version(group.engine, group.engine_version)
+        return group
+
+    def modify_replication_group(self):  # type: ignore[no-untyped-def]
+        result = original_modify(self)
+        group = self.elasticache_backend.replication_groups[self._get_param("ReplicationGroupId")]
+        group.engine_version = elasticache_reported_version(group.engine, group.engine_version)
+        return result
+
+    ElastiCacheBackend.create_replication_group = create_replication_group
+    ElastiCacheResponse.modify_replication_group = modify_replication_group
+
+
 def fix_sesv2_account() -> None:
     """SESv2 GetAccount and PutAccountDetails (moto 5.2 answers 404 / "not implemented").
 
@@ -397,10 +461,66 @@ def fix_delete_cache_subnet_group() -> None:
     ElastiCacheResponse.delete_cache_subnet_group = delete_cache_subnet_group
 
 
+def fix_ssm_describe_parameters_best_effort_pages() -> None:
+    """DescribeParameters with filters may answer an empty first page that carries a NextToken.
+
+    AWS: Systems Manager API Reference, DescribeParameters: "Request results are returned on a best-effort
+    basis. If you specify MaxResults in the request, the response includes information up to the limit
+    specified. The number of items returned, however, can be between zero and the value of MaxResults. If the
+    service reaches an internal limit while processing the results, it stops the operation and returns the
+    matching values up to that point and a NextToken. You can specify the NextToken in a subsequent call to get
+    the next set of results." With a filter (a Name Equals filter finds one parameter among all the account's)
+    that internal limit is what a caller meets first. moto 5.2 always puts the matches on the first page, so a
+    caller that reads one page looks right here and wrong on AWS. Here a filtered request's first page is
+    empty and has a NextToken; the next pages are moto's. Requests without a filter are left as moto answers
+    them (they list everything, and tests list the account's parameters that way).
+    """
+    from moto.core.responses import ActionResult
+    from moto.ssm.responses import SimpleSystemManagerResponse
+
+    original = SimpleSystemManagerResponse.describe_parameters
+
+    def describe_parameters(self):  # type: ignore[no-untyped-def]
+        filtered = self._get_param("ParameterFilters") or self._get_param("Filters")
+        if not filtered or self._get_param("NextToken"):
+            return original(self)
+        original(self)  # moto's validation of the filters (a bad filter fails on the first page, as on AWS)
+        return ActionResult({"Parameters": [], "NextToken": "0"})  # moto's token of the first match
+
+    SimpleSystemManagerResponse.describe_parameters = describe_parameters
+
+
+def fix_iam_list_access_keys_best_effort_pages() -> None:
+    """ListAccessKeys may answer fewer keys than there are, even none, with IsTruncated and a Marker.
+
+    AWS: IAM API Reference, ListAccessKeys: MaxItems ("If you do not include this parameter, the number of items
+    defaults to 100. Note that IAM might return fewer results, even when there are more results available. In
+    that case, the IsTruncated response element returns true, and Marker contains a value to include in the
+    subsequent call that tells the service where to continue from.") and IsTruncated ("We recommend that you
+    check IsTruncated after every call to ensure that you receive all your results."). moto 5.2 never pages.
+    Here the first page of a user that has keys is empty and truncated; the call with the Marker gets the keys.
+    """
+    from moto.core.responses import ActionResult
+    from moto.iam.responses import IamResponse
+
+    original = IamResponse.list_access_keys
+
+    def list_access_keys(self):  # type: ignore[no-untyped-def]
+        user_name = self._get_param("UserName")
+        if self._get_param("Marker") or not user_name or not self.backend.list_access_keys(user_name):
+            return original(self)
+        return ActionResult({"UserName": user_name, "AccessKeyMetadata": [], "IsTruncated": True,
+                             "Marker": "layer-rest-of-the-keys"})
+
+    IamResponse.list_access_keys = list_access_keys
+
+
 FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_rds_db_parameters_engine_defaults,
          fix_rds_gp3_baseline_performance, fix_elasticache_replication_group_members,
+         fix_elasticache_engine_patch_versions,
          fix_sesv2_account, fix_certificate_in_use_by_after_listener_deletion,
-         fix_hosted_zone_of_a_registered_domain, fix_delete_cache_subnet_group)
+         fix_hosted_zone_of_a_registered_domain, fix_delete_cache_subnet_group,
+         fix_ssm_describe_parameters_best_effort_pages, fix_iam_list_access_keys_best_effort_pages)
 
 
 def apply_fixes() -> None:

@@ -32,6 +32,12 @@ def stored(aws, name):
     return aws("ssm").get_parameter(Name=f"{PATH}/{name}", WithDecryption=True)["Parameter"]
 
 
+def access_keys(aws):
+    """The SMTP user's access keys from every page (the emulator pages ListAccessKeys as IAM may)."""
+    pages = aws("iam").get_paginator("list_access_keys").paginate(UserName=USER)
+    return pages.build_full_result()["AccessKeyMetadata"]
+
+
 def smtp_password(secret, region):
     """The SES Developer Guide's derivation, written here again (not imported from the module)."""
     key = ("AWS4" + secret).encode()
@@ -60,12 +66,34 @@ def test_credentials_are_stored_as_secure_strings(created, aws):
     username, password = stored(aws, "username"), stored(aws, "password")
     assert username["Type"] == password["Type"] == "SecureString"
     assert username["Value"] == result["smtp_username"]
-    keys = aws("iam").list_access_keys(UserName=USER)["AccessKeyMetadata"]
+    keys = access_keys(aws)
     assert [k["AccessKeyId"] for k in keys] == [username["Value"]]
     assert password["Value"].startswith("B")  # base64 of the version byte 0x04
     assert len(password["Value"]) == 44
     assert result["smtp_endpoint"] == f"email-smtp.{REGION}.amazonaws.com"
     assert created[3].outputs["result"]["smtp_username"] == username["Value"]
+
+
+def test_credentials_on_later_pages_are_kept_not_rotated(created, aws_env, aws, recording):
+    # The emulator pages as AWS may (tests/emulator/layer.py): a filtered DescribeParameters and ListAccessKeys
+    # answer an empty first page that says there is more.
+    name_filter = [{"Key": "Name", "Option": "Equals", "Values": [f"{PATH}/password"]}]
+    first = aws("ssm").describe_parameters(ParameterFilters=name_filter)
+    assert (first["Parameters"], bool(first.get("NextToken"))) == ([], True)
+    first_keys = aws("iam").list_access_keys(UserName=USER)
+    assert (first_keys["AccessKeyMetadata"], first_keys["IsTruncated"]) == ([], True)
+    before = stored(aws, "username")["Value"]
+    with recording() as rec:
+        again = run_playbook("ses_smtp_credentials.yml", aws_env, inventory=INVENTORY)
+    assert again.rc == 0, again.stdout[-3000:]
+    assert again.changed == 0, again.changed_tasks()
+    assert again.outputs["result"]["rotated"] is False
+    calls = rec.summary()["by_call"]
+    assert calls.get("ssm:DescribeParameters", 0) >= 2, calls
+    assert calls.get("iam:ListAccessKeys", 0) >= 2, calls
+    assert not {"iam:CreateAccessKey", "iam:DeleteAccessKey", "ssm:PutParameter"} & set(calls), calls
+    assert stored(aws, "username")["Value"] == before
+    assert [k["AccessKeyId"] for k in access_keys(aws)] == [before]
 
 
 def test_the_user_may_only_send_raw_email_from_the_identity(created, aws):
@@ -95,7 +123,7 @@ def test_rotation_replaces_the_key(created, aws_env, aws):
     after = stored(aws, "username")["Value"]
     assert after != before
     assert rotated.outputs["result"]["rotated"] is True
-    keys = aws("iam").list_access_keys(UserName=USER)["AccessKeyMetadata"]
+    keys = access_keys(aws)
     assert [k["AccessKeyId"] for k in keys] == [after]
     no_secret_in(rotated.stdout, stored(aws, "password")["Value"])
     again = run_playbook("ses_smtp_credentials.yml", aws_env, inventory=INVENTORY)

@@ -68,3 +68,52 @@ def test_deleting_a_group_that_is_gone_returns_false(client):
     client.stubber.add_client_error("delete_replication_group", service_error_code="ReplicationGroupNotFoundFault",
                                     http_status_code=404)
     assert elasticache.delete_replication_group(client, "sample-cache") is False
+
+
+@pytest.mark.parametrize(
+    ("requested", "reported", "expected"),
+    [
+        pytest.param("7.1", "7.1.0", 0, id="major-minor-satisfied-by-its-first-patch"),
+        pytest.param("7.1", "7.1.4", 0, id="major-minor-satisfied-by-a-later-patch"),
+        pytest.param("7.1", "7.1", 0, id="same-text"),
+        pytest.param("6.2", "6.2.6", 0, id="redis-6.2"),
+        pytest.param("8.0", "8.0.1", 0, id="valkey-8.0"),
+        pytest.param("6.x", "6.2.6", 0, id="6.x-any-6"),
+        pytest.param("5.0.6", "5.0.6", 0, id="full-version-equal"),
+        pytest.param("7.1.0", "7.1", 0, id="reported-without-patch-is-patch-0"),
+        pytest.param(" 7.1 ", "7.1.0", 0, id="spaces-ignored"),
+        pytest.param("7.1", "7.0.7", 1, id="minor-upgrade"),
+        pytest.param("7.0", "6.2.6", 1, id="major-upgrade"),
+        pytest.param("7.10", "7.9.0", 1, id="numbers-not-text-7.10-after-7.9"),
+        pytest.param("5.0.6", "5.0.0", 1, id="patch-upgrade-of-a-full-version"),
+        pytest.param("7.1.2", "7.1", 1, id="patch-above-a-reported-major-minor"),
+        pytest.param("7.1", None, 1, id="nothing-reported"),
+        pytest.param("7.0", "7.1.0", -1, id="minor-downgrade"),
+        pytest.param("6.2", "7.0.7", -1, id="major-downgrade"),
+        pytest.param("7.9", "7.10.0", -1, id="numbers-not-text-7.9-before-7.10"),
+        pytest.param("6.x", "7.0.7", -1, id="6.x-below-7"),
+        pytest.param("5.0.0", "5.0.6", -1, id="patch-downgrade-of-a-full-version"),
+        pytest.param("latest", "latest", 0, id="text-equal"),
+        pytest.param("latest", "7.1.0", 1, id="text-differs-left-to-aws"),
+    ],
+)
+def test_compare_engine_versions(requested, reported, expected):
+    assert elasticache.compare_engine_versions(requested, reported) == expected
+
+
+@pytest.mark.parametrize(
+    ("version", "parts"),
+    [("7.1.0", (7, 1, 0)), ("7.1", (7, 1)), ("6.x", (6,)), ("6.X", (6,)), ("10", (10,)), ("7.a", None), ("", None),
+     (None, None), ("x", None)],
+)
+def test_engine_version_parts(version, parts):
+    assert elasticache.engine_version_parts(version) == parts
+
+
+@pytest.mark.parametrize(
+    ("version", "valid"),
+    [("7.1", True), ("5.0.6", True), ("6.x", True), ("7", True), ("7.1.0.1", False), ("v7.1", False),
+     ("7.1 ", False), ("7.1\n", False), ("latest", False), ("7.x.1", False)],
+)
+def test_engine_version_pattern(version, valid):
+    assert bool(elasticache.ENGINE_VERSION_PATTERN.fullmatch(version)) is valid

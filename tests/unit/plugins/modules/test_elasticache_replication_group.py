@@ -29,7 +29,7 @@ def group(**overrides):
     """A normalized existing group: one shard, one replica, failover on, encrypted at rest."""
     current = {
         "replication_group_id": "sample-cache", "arn": "arn:aws:elasticache:ap-northeast-2:111122223333:x",
-        "description": "cache", "status": "available", "engine": "redis", "engine_version": "7.1",
+        "description": "cache", "status": "available", "engine": "redis", "engine_version": "7.1.0",
         "cache_node_type": "cache.t3.micro", "cluster_mode": "disabled", "num_node_groups": 1,
         "replicas_per_node_group": 1, "automatic_failover": "enabled", "multi_az": "disabled",
         "at_rest_encryption_enabled": True, "transit_encryption_enabled": False, "auth_token_enabled": False,
@@ -91,6 +91,10 @@ def group(**overrides):
         pytest.param({"description": None}, None, ["description is required to create a replication group"],
                      id="create-needs-description"),
         pytest.param({"description": None}, group(), [], id="update-needs-no-description"),
+        pytest.param({"engine_version": "seven"}, None,
+                     ["engine_version must be a version such as 7.1 (major.minor) or 5.0.6, got 'seven'"],
+                     id="engine-version-not-a-version"),
+        pytest.param({"engine_version": "6.x"}, None, [], id="engine-version-6.x"),
     ],
 )
 def test_validate(overrides, current, expected):
@@ -216,6 +220,59 @@ def test_plan_changes_refuses_what_cannot_change_in_place(overrides, current, me
     assert errors[0].startswith(message)
 
 
+@pytest.mark.parametrize(
+    ("requested", "current", "modify"),
+    [
+        pytest.param("7.1", group(engine_version="7.1.0"), {}, id="7.1-runs-as-7.1.0"),
+        pytest.param("7.1", group(engine_version="7.1.3"), {}, id="7.1-runs-as-a-later-patch"),
+        pytest.param("6.2", group(engine_version="6.2.6"), {}, id="6.2-runs-as-6.2.6"),
+        pytest.param("7.1", group(engine_version="7.0.7"), {"EngineVersion": "7.1", "ApplyImmediately": False},
+                     id="upgrade-7.0-to-7.1"),
+        pytest.param("7.0", group(engine_version="6.2.6"), {"EngineVersion": "7.0", "ApplyImmediately": False},
+                     id="upgrade-6.2-to-7.0"),
+        pytest.param("7.1", group(engine_version="7.0.7", pending_modified_values={"engine_version": "7.1"}), {},
+                     id="pending-upgrade-is-not-requested-twice"),
+        pytest.param("7.1", group(engine_version="7.0.7", pending_modified_values={"engine_version": "7.1.0"}), {},
+                     id="pending-upgrade-reported-with-its-patch"),
+        pytest.param(None, group(engine_version="7.1.0"), {}, id="unset-keeps-the-version"),
+    ],
+)
+def test_plan_changes_compares_engine_versions_as_aws_reports_them(requested, current, modify):
+    errors, planned, _shards, _replicas, predicted = erg.plan_changes(current, params(engine_version=requested))
+    assert errors == []
+    assert planned == modify
+    assert predicted["engine_version"] == current["engine_version"]  # what AWS reports until the change is made
+    assert predicted["status"] == ("modifying" if modify else "available")
+
+
+@pytest.mark.parametrize(
+    ("requested", "current", "message"),
+    [
+        pytest.param("7.0", group(engine_version="7.1.0"),
+                     "engine_version 7.0 is lower than 7.1.0, the version of replication group sample-cache: "
+                     "AWS cannot downgrade an engine (create a new group to run an older version)", id="7.1-to-7.0"),
+        pytest.param("6.2", group(engine_version="7.0.7"),
+                     "engine_version 6.2 is lower than 7.0.7, the version of replication group sample-cache: "
+                     "AWS cannot downgrade an engine (create a new group to run an older version)", id="7.0-to-6.2"),
+        pytest.param("7.0", group(engine_version="7.0.7", pending_modified_values={"engine_version": "7.1"}),
+                     "engine_version 7.0 is lower than the upgrade to 7.1 pending on replication group sample-cache: "
+                     "AWS cannot downgrade an engine (create a new group to run an older version)",
+                     id="below-a-pending-upgrade"),
+    ],
+)
+def test_plan_changes_refuses_a_downgrade(requested, current, message):
+    errors, planned, _shards, _replicas, _predicted = erg.plan_changes(current, params(engine_version=requested))
+    assert errors == [message]
+    assert "EngineVersion" not in planned
+
+
+def test_an_upgrade_is_predicted_as_requested_now_or_pending():
+    now = erg.plan_changes(group(engine_version="7.0.7"), params(engine_version="7.1", apply_immediately=True))[4]
+    assert (now["engine_version"], now["pending_modified_values"]) == ("7.1", {})
+    later = erg.plan_changes(group(engine_version="7.0.7"), params(engine_version="7.1"))[4]
+    assert (later["engine_version"], later["pending_modified_values"]) == ("7.0.7", {"engine_version": "7.1"})
+
+
 def test_prediction_keeps_deferred_changes_pending():
     predicted = erg.plan_changes(group(), params(cache_node_type="cache.t3.small"))[4]
     assert predicted["cache_node_type"] == "cache.t3.micro"
@@ -244,7 +301,7 @@ DESCRIBED = {
     "PendingModifiedValues": {"AutomaticFailoverStatus": "enabled"},
 }
 MEMBER = {
-    "CacheClusterId": "sample-cache-001", "EngineVersion": "7.1", "CacheSubnetGroupName": "sample-cache",
+    "CacheClusterId": "sample-cache-001", "EngineVersion": "7.1.0", "CacheSubnetGroupName": "sample-cache",
     "SecurityGroups": [{"SecurityGroupId": "sg-2", "Status": "active"},
                        {"SecurityGroupId": "sg-1", "Status": "active"}],
     "CacheParameterGroup": {"CacheParameterGroupName": "default.redis7"},
@@ -259,7 +316,7 @@ def test_normalize_gives_snake_case_with_endpoints_and_member_settings():
     assert result["configuration_endpoint"] == {}
     assert (result["num_node_groups"], result["replicas_per_node_group"]) == (1, 1)
     assert result["security_group_ids"] == ["sg-1", "sg-2"]
-    assert result["engine_version"] == "7.1"
+    assert result["engine_version"] == "7.1.0"  # as AWS reports it, with the patch level
     assert result["cache_parameter_group_name"] == "default.redis7"
     assert result["port"] == 6379
     assert result["pending_modified_values"] == {"automatic_failover_status": "enabled",

@@ -1,0 +1,93 @@
+"""tests/emulator/layer.py in-process (moto's mock_aws): engine versions read back with their patch level,
+and the first pages SSM DescribeParameters (filtered) and IAM ListAccessKeys answer empty, as AWS may."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from tests.emulator import layer
+
+
+@pytest.fixture
+def fixed(monkeypatch):
+    """The layer's fixes that these tests exercise, undone after each test."""
+    from moto.elasticache.models import ElastiCacheBackend
+    from moto.elasticache.responses import ElastiCacheResponse
+    from moto.iam.responses import IamResponse
+    from moto.ssm.responses import SimpleSystemManagerResponse
+
+    for cls, name in ((ElastiCacheBackend, "create_replication_group"), (ElastiCacheBackend, "describe_cache_clusters"),
+                      (ElastiCacheBackend, "delete_replication_group"),
+                      (ElastiCacheResponse, "modify_replication_group"),
+                      (SimpleSystemManagerResponse, "describe_parameters"), (IamResponse, "list_access_keys")):
+        monkeypatch.setattr(cls, name, getattr(cls, name))
+    layer.fix_elasticache_replication_group_members()
+    layer.fix_elasticache_engine_patch_versions()
+    layer.fix_ssm_describe_parameters_best_effort_pages()
+    layer.fix_iam_list_access_keys_best_effort_pages()
+
+
+@pytest.mark.parametrize(
+    ("engine", "requested", "reported"),
+    [
+        ("redis", "7.1", "7.1.0"), ("redis", "7.0", "7.0.7"), ("redis", "6.2", "6.2.6"), ("redis", "6.x", "6.2.6"),
+        ("redis", "5.0.6", "5.0.6"), ("redis", None, "7.1.0"), (None, "7.1", "7.1.0"), ("valkey", "7.2", "7.2.6"),
+        ("valkey", "8.0", "8.0.1"), ("valkey", None, "8.1.1"), ("redis", "9.9", "9.9.0"),
+    ],
+)
+def test_reported_version(engine, requested, reported):
+    assert layer.elasticache_reported_version(engine, requested) == reported
+
+
+def member_version(client, group_id):
+    group = client.describe_replication_groups(ReplicationGroupId=group_id)["ReplicationGroups"][0]
+    return {client.describe_cache_clusters(CacheClusterId=m)["CacheClusters"][0]["EngineVersion"]
+            for m in group["MemberClusters"]}
+
+
+@mock_aws
+def test_a_group_reads_back_the_patch_level_after_create_and_upgrade(fixed):
+    client = boto3.client("elasticache", region_name="ap-northeast-2")
+    client.create_replication_group(ReplicationGroupId="v", ReplicationGroupDescription="d", Engine="redis",
+                                    EngineVersion="7.0", CacheNodeType="cache.t3.micro", ReplicasPerNodeGroup=1)
+    assert member_version(client, "v") == {"7.0.7"}
+    client.modify_replication_group(ReplicationGroupId="v", EngineVersion="7.1", ApplyImmediately=True)
+    assert member_version(client, "v") == {"7.1.0"}
+
+
+@mock_aws
+def test_a_filtered_describe_parameters_answers_an_empty_first_page(fixed):
+    ssm = boto3.client("ssm", region_name="ap-northeast-2")
+    for name in ("/a/one", "/a/two"):
+        ssm.put_parameter(Name=name, Value="v", Type="String")
+    name_filter = [{"Key": "Name", "Option": "Equals", "Values": ["/a/two"]}]
+    first = ssm.describe_parameters(ParameterFilters=name_filter)
+    assert first["Parameters"] == []
+    second = ssm.describe_parameters(ParameterFilters=name_filter, NextToken=first["NextToken"])
+    assert [p["Name"] for p in second["Parameters"]] == ["/a/two"]
+    paged = ssm.get_paginator("describe_parameters").paginate(ParameterFilters=name_filter).build_full_result()
+    assert [p["Name"] for p in paged["Parameters"]] == ["/a/two"]
+    assert len(ssm.describe_parameters()["Parameters"]) == 2  # without a filter, as moto answers
+
+
+@mock_aws
+def test_a_bad_filter_still_fails_on_the_first_page(fixed):
+    ssm = boto3.client("ssm", region_name="ap-northeast-2")
+    with pytest.raises(ssm.exceptions.ClientError, match="ValidationException"):
+        ssm.describe_parameters(ParameterFilters=[{"Key": "Nonsense", "Values": ["x"]}])
+
+
+@mock_aws
+def test_list_access_keys_answers_an_empty_truncated_first_page(fixed):
+    iam = boto3.client("iam", region_name="us-east-1")
+    iam.create_user(UserName="u")
+    assert iam.list_access_keys(UserName="u")["AccessKeyMetadata"] == []  # no key: one plain page
+    key = iam.create_access_key(UserName="u")["AccessKey"]["AccessKeyId"]
+    first = iam.list_access_keys(UserName="u")
+    assert (first["AccessKeyMetadata"], first["IsTruncated"]) == ([], True)
+    rest = iam.list_access_keys(UserName="u", Marker=first["Marker"])
+    assert [k["AccessKeyId"] for k in rest["AccessKeyMetadata"]] == [key]
+    paged = iam.get_paginator("list_access_keys").paginate(UserName="u").build_full_result()
+    assert [k["AccessKeyId"] for k in paged["AccessKeyMetadata"]] == [key]
