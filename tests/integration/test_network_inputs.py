@@ -100,11 +100,14 @@ def test_adopt_mode_with_an_unknown_vpc_fails_clearly(emulator, hand_built, aws_
     assert "network_vpc_id vpc-0123456789abcdef0" in result.stdout
 
 
-def test_bastion_takes_over_ssh_to_the_web_hosts(emulator, aws_env, aws):
+def test_bastion_takes_over_ssh_to_the_web_hosts(emulator, aws_env, aws, tmp_path):
     emulator.reset()
-    aws("ec2").create_key_pair(KeyName="admin-key")
+    # A key pair made by hand in the console, its private key downloaded: adopted as it is.
+    key_file = tmp_path / "admin-key.pem"
+    key_file.write_text(aws("ec2").create_key_pair(KeyName="admin-key")["KeyMaterial"])
+    key_file.chmod(0o600)
     extra = {"network_bastion_enabled": True, "network_web_instance_count": 1, "network_nat_gateway_enabled": False,
-             "network_ami_family": "al2023", "network_key_name": "admin-key"}
+             "network_ami_family": "al2023", "network_key_name": "admin-key", "network_key_file": str(key_file)}
     result = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, extra_vars=extra, inventory=INVENTORY)
     assert result.rc == 0, result.stdout[-3000:]
     outputs = result.outputs["network_outputs"]
@@ -119,6 +122,11 @@ def test_bastion_takes_over_ssh_to_the_web_hosts(emulator, aws_env, aws):
     bastion = ec2.describe_instances(InstanceIds=[outputs["bastion_instance_id"]])["Reservations"][0]["Instances"][0]
     assert bastion["SubnetId"] == outputs["public_subnet_ids"][0]
     assert bastion["KeyName"] == "admin-key"
+    # The AMI's user, which the inventories log in as (Amazon Linux: ec2-user).
+    assert {t["Key"]: t["Value"] for t in bastion["Tags"]}["LoginUser"] == "ec2-user"
+    # A key pair the stack did not make is not tagged as the stack's (the teardown leaves it).
+    pair = ec2.describe_key_pairs(KeyNames=["admin-key"])["KeyPairs"][0]
+    assert "Stack" not in {t["Key"] for t in pair.get("Tags", [])}
     image = ec2.describe_images(ImageIds=[bastion["ImageId"]])["Images"][0]
     assert image["Name"] == "al2023-ami-2023.12.20260930.0-kernel-6.1-x86_64"
     live = [{"Name": "state", "Values": ["pending", "available"]}]
