@@ -79,10 +79,11 @@ def fix_dashboard_body_validation() -> None:
 
 
 
-# MySQL 8.0 engine defaults as DescribeDBParameters reports them for a new mysql8.0 group (a subset: the
-# parameters this collection sets). RDS API Reference, DescribeDBParameters and the Parameter data type
+# MySQL engine defaults as DescribeDBParameters reports them for a new mysql8.0 / mysql8.4 group (a subset:
+# the parameters this collection sets). RDS API Reference, DescribeDBParameters and the Parameter data type
 # (ParameterName, Description, Source, ApplyType, DataType, AllowedValues, IsModifiable, ApplyMethod);
-# values as listed for the default.mysql8.0 group in the RDS console and the MySQL 8.0 reference manual.
+# values as listed for the default.mysql8.0 / default.mysql8.4 groups in the RDS console and the MySQL 8.0 /
+# 8.4 reference manuals.
 _MYSQL80_CHARSETS = ("big5,dec8,cp850,hp8,koi8r,latin1,latin2,swe7,ascii,ujis,sjis,hebrew,tis620,euckr,koi8u,"
                      "gb2312,greek,cp1250,gbk,latin5,armscii8,utf8,ucs2,cp866,keybcs2,macce,macroman,cp852,"
                      "latin7,utf8mb4,cp1251,utf16,cp1256,cp1257,utf32,binary,geostd8,cp932,eucjpms")
@@ -101,6 +102,20 @@ _MYSQL80_DEFAULTS = {
     "long_query_time": {"Description": "Queries slower than this many seconds are logged.", "DataType": "float",
                         "AllowedValues": "0-31536000"},
 }
+# MySQL 8.4 Reference Manual, "Native Pluggable Authentication": the mysql_native_password server plugin is
+# "disabled by default" in 8.4 and enabled at server start-up with mysql_native_password=ON, so on RDS it is a
+# static (pending-reboot) parameter of the mysql8.4 family, off by default.
+_MYSQL84_DEFAULTS = {
+    **_MYSQL80_DEFAULTS,
+    "mysql_native_password": {"Description": "Enables the deprecated mysql_native_password authentication plugin.",
+                              "DataType": "boolean", "AllowedValues": "0,1", "ApplyType": "static",
+                              "ParameterValue": "0"},
+}
+_MYSQL_FAMILY_DEFAULTS = {"mysql8.0": _MYSQL80_DEFAULTS, "mysql8.4": _MYSQL84_DEFAULTS}
+
+
+def _family_defaults(family: str | None) -> dict:
+    return _MYSQL_FAMILY_DEFAULTS.get((family or "").lower(), {})
 
 
 def fix_rds_db_parameters_engine_defaults() -> None:
@@ -110,8 +125,8 @@ def fix_rds_db_parameters_engine_defaults() -> None:
     parameter group") and the Parameter data type: every parameter carries Source (engine-default | user |
     system), ApplyType, DataType, AllowedValues and IsModifiable. moto 5.2 returns only the parameters a
     user modified, with no DataType or IsModifiable, so amazon.aws.rds_instance_param_group (which reads
-    both) fails with KeyError. For mysql8.0 groups this adds the engine defaults above and the metadata.
-    DescribeDBParameterGroups is made to honour DBParameterGroupName (see below).
+    both) fails with KeyError. For mysql8.0 and mysql8.4 groups this adds the engine defaults above and the
+    metadata. DescribeDBParameterGroups is made to honour DBParameterGroupName (see below).
     """
     from moto.core.responses import ActionResult, PaginatedResult
     from moto.rds.exceptions import DBParameterGroupNotFoundError
@@ -124,10 +139,9 @@ def fix_rds_db_parameters_engine_defaults() -> None:
             raise DBParameterGroupNotFoundError(name)
         group = groups[0]
         merged = {}
-        if (group.family or "").startswith("mysql8.0"):
-            for pname, meta in _MYSQL80_DEFAULTS.items():
-                merged[pname] = {"ParameterName": pname, "Source": "engine-default", "ApplyType": "dynamic",
-                                 "IsModifiable": True, "ApplyMethod": "pending-reboot", **meta}
+        for pname, meta in _family_defaults(group.family).items():
+            merged[pname] = {"ParameterName": pname, "Source": "engine-default", "ApplyType": "dynamic",
+                             "IsModifiable": True, "ApplyMethod": "pending-reboot", **meta}
         for pname, values in group.parameters.items():
             merged[pname] = {**merged.get(pname, {"ParameterName": pname, "ApplyType": "dynamic",
                                                    "DataType": "string", "IsModifiable": True}),
@@ -149,6 +163,131 @@ def fix_rds_db_parameters_engine_defaults() -> None:
 
     RDSResponse.describe_db_parameters = describe_db_parameters
     RDSResponse.describe_db_parameter_groups = describe_db_parameter_groups
+
+
+def fix_rds_static_parameters_pending_reboot() -> None:
+    """ModifyDBParameterGroup refuses the immediate method for a static parameter.
+
+    AWS: RDS API Reference, ModifyDBParameterGroup, Parameters ("Valid Values (for the application method):
+    immediate | pending-reboot. You can use the immediate value with dynamic parameters only. You can use the
+    pending-reboot value for both dynamic and static parameters."); the error is InvalidParameterCombination.
+    moto 5.2 stores any method. Static parameters are those of the family defaults above with ApplyType static.
+    """
+    from moto.rds.exceptions import InvalidParameterCombination
+    from moto.rds.responses import RDSResponse
+
+    original = RDSResponse.modify_db_parameter_group
+
+    def modify_db_parameter_group(self):
+        name = self.params.get("DBParameterGroupName")
+        groups = self.backend.describe_db_parameter_groups({"db_parameter_group_name": (name or "").lower()})
+        defaults = _family_defaults(groups[0].family) if groups else {}
+        for parameter in self.params.get("Parameters") or []:
+            pname = parameter.get("ParameterName")
+            if (parameter.get("ApplyMethod") == "immediate"
+                    and defaults.get(pname, {}).get("ApplyType") == "static"):
+                raise InvalidParameterCombination(
+                    f"cannot use immediate apply method for static parameter {pname}")
+        return original(self)
+
+    RDSResponse.modify_db_parameter_group = modify_db_parameter_group
+
+
+def fix_rds_option_group_mysql84() -> None:
+    """CreateOptionGroup takes MySQL 8.4 as a major engine version.
+
+    AWS: RDS API Reference, CreateOptionGroup, MajorEngineVersion ("Specifies the major version of the engine
+    that this option group should be associated with"); RDS User Guide, "Options for MySQL DB instances"
+    (option groups of RDS for MySQL 8.4, e.g. MARIADB_AUDIT_PLUGIN "MySQL 8.4 all versions"), and "MySQL on
+    Amazon RDS versions" (8.4 is a major version). moto 5.2's list of majors stops at mysql 8.0 and answers
+    InvalidParameterCombination "Cannot find major version 8.4 for mysql".
+    """
+    from moto.rds.models import RDSBackend
+
+    original = RDSBackend.create_option_group
+
+    def create_option_group(self, option_group_kwargs):  # type: ignore[no-untyped-def]
+        kwargs = option_group_kwargs
+        if kwargs.get("engine_name") == "mysql" and kwargs.get("major_engine_version") == "8.4":
+            group = original(self, {**option_group_kwargs, "major_engine_version": "8.0"})
+            group.major_engine_version = "8.4"
+            return group
+        return original(self, option_group_kwargs)
+
+    RDSBackend.create_option_group = create_option_group
+
+
+def fix_rds_engine_lifecycle_support() -> None:
+    """A new RDS for MySQL / PostgreSQL DB instance reports its EngineLifecycleSupport.
+
+    AWS: RDS API Reference, CreateDBInstance, EngineLifecycleSupport ("By default, this value is set to
+    open-source-rds-extended-support, which enrolls your DB instance into Amazon RDS Extended Support ...
+    This setting applies only to RDS for MySQL and RDS for PostgreSQL"), and DBInstance.EngineLifecycleSupport
+    ("The lifecycle type for the DB instance"). moto 5.2 drops the value at creation (it keeps it only from
+    ModifyDBInstance), so DescribeDBInstances leaves it out.
+    """
+    from moto.rds.models import DBInstance
+
+    original_init = DBInstance.__init__
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        if str(getattr(self, "engine", "")).lower() in ("mysql", "postgres"):
+            self.engine_lifecycle_support = (kwargs.get("engine_lifecycle_support")
+                                             or "open-source-rds-extended-support")
+
+    DBInstance.__init__ = __init__
+
+
+# RDS for MySQL minor versions per major, oldest first, for the automatic minor version upgrade below (RDS
+# User Guide, "Supported MySQL minor versions on Amazon RDS").
+_RDS_MYSQL_MINOR_VERSIONS = {
+    "8.0": ("8.0.42", "8.0.43", "8.0.44", "8.0.45", "8.0.46"),
+    "8.4": ("8.4.5", "8.4.6", "8.4.7", "8.4.8", "8.4.9", "8.4.10"),
+}
+
+
+def _version_key(version: str) -> tuple:
+    return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
+
+
+def fix_rds_auto_minor_version_upgrade() -> None:
+    """RDS upgrades an instance's minor version on its own: ApplyPendingMaintenanceAction db-upgrade.
+
+    AWS: RDS User Guide, "Upgrading a DB instance engine version" / "Automatically upgrading the minor engine
+    version" (with AutoMinorVersionUpgrade on, "Amazon RDS automatically upgrades your DB instance to the
+    preferred minor version" in the maintenance window; the upgrade shows as a pending maintenance action
+    db-upgrade, which you can apply at once), and RDS API Reference, ApplyPendingMaintenanceAction
+    (ResourceIdentifier: the instance's ARN; ApplyAction: db-upgrade | system-update | ...; OptInType
+    immediate | next-maintenance | undo-opt-in). The instance then runs a newer minor than the one it was
+    created with, and EngineVersion says so. moto 5.2 has no ApplyPendingMaintenanceAction and never upgrades
+    anything; tests use this to make RDS's out-of-band upgrade happen. An immediate db-upgrade of an instance
+    with AutoMinorVersionUpgrade moves it to the newest minor of its major in the list above; any other
+    action or opt-in is accepted and changes nothing (it would happen in a maintenance window).
+    """
+    from moto.core.responses import ActionResult
+    from moto.rds.exceptions import InvalidParameterValue
+    from moto.rds.responses import RDSResponse
+
+    def apply_pending_maintenance_action(self):
+        arn = self.params.get("ResourceIdentifier") or ""
+        action = self.params.get("ApplyAction")
+        opt_in = self.params.get("OptInType")
+        instance = next((db for db in self.backend.databases.values() if db.arn == arn), None)
+        if instance is None:
+            raise InvalidParameterValue(f"No pending maintenance action for resource {arn}")
+        if action == "db-upgrade" and opt_in == "immediate":
+            version = str(instance.engine_version)
+            major = ".".join(version.split(".")[:2])
+            newer = [v for v in _RDS_MYSQL_MINOR_VERSIONS.get(major, ())
+                     if _version_key(v) > _version_key(version)] if instance.engine == "mysql" else []
+            if not newer or not instance.auto_minor_version_upgrade:
+                raise InvalidParameterValue(f"No pending db-upgrade maintenance action for resource {arn}")
+            instance.engine_version = newer[-1]
+        return ActionResult({"ResourcePendingMaintenanceActions": {
+            "ResourceIdentifier": arn, "PendingMaintenanceActionDetails": []}})
+
+    RDSResponse.apply_pending_maintenance_action = apply_pending_maintenance_action
 
 
 def fix_rds_gp3_baseline_performance() -> None:
@@ -516,8 +655,9 @@ def fix_iam_list_access_keys_best_effort_pages() -> None:
 
 
 FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_rds_db_parameters_engine_defaults,
-         fix_rds_gp3_baseline_performance, fix_elasticache_replication_group_members,
-         fix_elasticache_engine_patch_versions,
+         fix_rds_static_parameters_pending_reboot, fix_rds_option_group_mysql84, fix_rds_engine_lifecycle_support,
+         fix_rds_auto_minor_version_upgrade, fix_rds_gp3_baseline_performance,
+         fix_elasticache_replication_group_members, fix_elasticache_engine_patch_versions,
          fix_sesv2_account, fix_certificate_in_use_by_after_listener_deletion,
          fix_hosted_zone_of_a_registered_domain, fix_delete_cache_subnet_group,
          fix_ssm_describe_parameters_best_effort_pages, fix_iam_list_access_keys_best_effort_pages)

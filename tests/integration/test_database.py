@@ -1,10 +1,14 @@
 """The database role against the emulator: converge, second run changed=0, --check changed=0, the
 instance and its groups read back with boto3, db.home, the kept master password (never in -vvv
-output), the wait/lookup entry points, and bad input refused before any AWS call.
+output), the wait/lookup entry points, bad input refused before any AWS call, and the engine version's
+life: RDS's own minor upgrade kept without a call, an older major and an unallowed major upgrade refused
+before any write, MySQL 8.0 pinned in (warned) Extended Support, an allowed major upgrade to 8.4.
 
-moto gaps handled in tests/emulator/layer.py (each citing the RDS API reference):
-fix_rds_db_parameters_engine_defaults (DescribeDBParameters metadata, DescribeDBParameterGroups by name)
-and fix_rds_gp3_baseline_performance (gp3 Iops/StorageThroughput)."""
+moto gaps handled in tests/emulator/layer.py (each citing the RDS API reference or user guide):
+fix_rds_db_parameters_engine_defaults (DescribeDBParameters metadata for mysql8.0/mysql8.4,
+DescribeDBParameterGroups by name), fix_rds_static_parameters_pending_reboot, fix_rds_option_group_mysql84,
+fix_rds_engine_lifecycle_support (EngineLifecycleSupport at creation), fix_rds_auto_minor_version_upgrade
+(ApplyPendingMaintenanceAction db-upgrade) and fix_rds_gp3_baseline_performance (gp3 Iops/StorageThroughput)."""
 
 from __future__ import annotations
 
@@ -16,6 +20,11 @@ INVENTORY = "tests/integration/inventory"
 TAGS = ("--tags", "database")
 DB_ID = "sample-db"
 PASSWORD_PARAMETER = "/sample/database/master_password"  # noqa: S105 - a parameter name, not a secret
+VERSION = "8.4.8"  # the role's default database_engine_version
+GROUP = "sample-db-mysql84"
+DISABLED = "open-source-rds-extended-support-disabled"
+ENROLLED = "open-source-rds-extended-support"
+WARNING = "is enrolled in Amazon RDS Extended Support"
 
 
 @pytest.fixture(scope="module")
@@ -61,11 +70,16 @@ def test_converge_changes_and_publishes_outputs(converged, outputs, instance):
     assert outputs["status"] == "available"
     assert outputs["master_password_parameter"] == PASSWORD_PARAMETER
     assert outputs["master_username"] == "admin"
+    assert (outputs["engine_version"], outputs["engine_lifecycle_support"]) == (VERSION, DISABLED)
+    assert (outputs["parameter_group"], outputs["option_group"]) == (GROUP, GROUP)
 
 
 def test_instance_is_private_encrypted_and_in_the_db_security_group_only(instance, network):
     assert instance["Engine"] == "mysql"
-    assert instance["EngineVersion"] == "8.0.40"
+    assert instance["EngineVersion"] == VERSION
+    assert instance["AutoMinorVersionUpgrade"] is True
+    # Created enrolled (RDS's default: amazon.aws.rds_instance cannot say otherwise), then opted out.
+    assert instance["EngineLifecycleSupport"] == DISABLED
     assert instance["DBInstanceClass"] == "db.t3.micro"
     assert instance["PubliclyAccessible"] is False
     assert instance["StorageEncrypted"] is True
@@ -98,24 +112,27 @@ def test_the_only_access_is_mysql_from_the_web_hosts(aws, network):
 
 def test_parameter_group_is_utf8mb4_and_seoul_time(instance, aws):
     names = [g["DBParameterGroupName"] for g in instance["DBParameterGroups"]]
-    assert names == ["sample-db-mysql80"]
+    assert names == [GROUP]
     rds = aws("rds")
     group = rds.describe_db_parameter_groups(DBParameterGroupName=names[0])["DBParameterGroups"][0]
-    assert group["DBParameterGroupFamily"] == "mysql8.0"
-    params = {p["ParameterName"]: p.get("ParameterValue")
-              for p in rds.describe_db_parameters(DBParameterGroupName=names[0], Source="user")["Parameters"]}
+    assert group["DBParameterGroupFamily"] == "mysql8.4"
+    set_by_role = rds.describe_db_parameters(DBParameterGroupName=names[0], Source="user")["Parameters"]
+    params = {p["ParameterName"]: p.get("ParameterValue") for p in set_by_role}
     assert params == {
         "character_set_server": "utf8mb4", "character_set_client": "utf8mb4", "character_set_connection": "utf8mb4",
         "character_set_database": "utf8mb4", "character_set_results": "utf8mb4",
         "collation_server": "utf8mb4_0900_ai_ci", "collation_connection": "utf8mb4_0900_ai_ci",
-        "time_zone": "Asia/Seoul",
+        "time_zone": "Asia/Seoul", "mysql_native_password": "1",
     }
+    # The static parameter went with pending-reboot (the emulator refuses immediate for it, as RDS does).
+    methods = [p["ApplyMethod"] for p in set_by_role if p["ParameterName"] == "mysql_native_password"]
+    assert methods == ["pending-reboot"]
 
 
-def test_option_group_is_mysql_80_without_options(instance, aws):
-    assert [g["OptionGroupName"] for g in instance["OptionGroupMemberships"]] == ["sample-db-mysql80"]
-    group = aws("rds").describe_option_groups(OptionGroupName="sample-db-mysql80")["OptionGroupsList"][0]
-    assert (group["EngineName"], group["MajorEngineVersion"], group["Options"]) == ("mysql", "8.0", [])
+def test_option_group_is_mysql_84_without_options(instance, aws):
+    assert [g["OptionGroupName"] for g in instance["OptionGroupMemberships"]] == [GROUP]
+    group = aws("rds").describe_option_groups(OptionGroupName=GROUP)["OptionGroupsList"][0]
+    assert (group["EngineName"], group["MajorEngineVersion"], group["Options"]) == ("mysql", "8.4", [])
 
 
 def test_db_home_points_at_the_endpoint(instance, aws, network):
@@ -156,6 +173,94 @@ def test_wait_step_alone_publishes_the_same_outputs_without_writing(outputs, aws
     assert writes == [], "the wait step re-wrote something on a converged database"
 
 
+def writes(rec) -> list[str]:
+    """The recorded calls that may change something (every call but Describe*, Get*, List*)."""
+    reads = ("Describe", "Get", "List", "GET")
+    return [c for c in rec.summary()["by_call"] if not c.split(":", 1)[1].startswith(reads)]
+
+
+def read_instance(aws) -> dict:
+    return aws("rds").describe_db_instances(DBInstanceIdentifier=DB_ID)["DBInstances"][0]
+
+
+# The engine version's life, in order: each test starts from the state the one before left.
+
+def test_a_minor_upgrade_rds_made_on_its_own_is_kept_without_a_call(converged, aws, aws_env, recording):
+    rds = aws("rds")
+    # RDS's automatic minor version upgrade, applied now instead of in the maintenance window.
+    rds.apply_pending_maintenance_action(ResourceIdentifier=read_instance(aws)["DBInstanceArn"],
+                                         ApplyAction="db-upgrade", OptInType="immediate")
+    assert read_instance(aws)["EngineVersion"] == "8.4.10"
+    with recording() as rec:
+        again = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS)
+    assert again.rc == 0, again.stdout[-5000:]
+    assert again.changed == 0, again.changed_tasks()
+    assert "rds:ModifyDBInstance" not in rec.summary()["by_call"], rec.summary()
+    assert writes(rec) == [], "a run after RDS's minor upgrade wrote something"
+    assert read_instance(aws)["EngineVersion"] == "8.4.10"
+    assert again.outputs["database_outputs"]["engine_version"] == "8.4.10"
+    check = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS, check=True)
+    assert (check.rc, check.changed) == (0, 0), check.changed_tasks() or check.stdout[-3000:]
+
+
+def test_an_older_major_is_refused_before_any_change(aws, aws_env, recording):
+    with recording() as rec:
+        result = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS,
+                              extra_vars={"database_engine_version": "8.0.46",
+                                          "database_engine_lifecycle_support": ENROLLED})
+    assert result.rc != 0
+    assert "sample-db runs MySQL 8.4.10; database_engine_version 8.0.46 is an older major version" in result.stdout
+    assert writes(rec) == [], "a refused downgrade wrote something"
+    assert read_instance(aws)["EngineVersion"] == "8.4.10"
+    names = [g["DBParameterGroupName"] for g in aws("rds").describe_db_parameter_groups()["DBParameterGroups"]]
+    assert "sample-db-mysql80" not in names
+
+
+def test_mysql_80_pinned_in_extended_support_is_kept_and_warned_about(aws, aws_env):
+    # An instance an earlier release of the role made on MySQL 8.0 (the emulator keeps whatever it is sent).
+    aws("rds").modify_db_instance(DBInstanceIdentifier=DB_ID, EngineVersion="8.0.46", ApplyImmediately=True)
+    pinned = {"database_engine_version": "8.0.46", "database_engine_lifecycle_support": ENROLLED}
+    first = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS, extra_vars=pinned)
+    assert first.rc == 0, first.stdout[-5000:]
+    assert "aws_intro.stack.database : RDS Extended Support enrolment (open-source-rds-extended-support)" \
+        in first.changed_tasks()
+    assert f"[WARNING]: DB instance sample-db (mysql 8.0.46) {WARNING}" in first.stdout
+    instance = read_instance(aws)
+    assert (instance["EngineVersion"], instance["EngineLifecycleSupport"]) == ("8.0.46", ENROLLED)
+    assert [g["DBParameterGroupName"] for g in instance["DBParameterGroups"]] == ["sample-db-mysql80"]
+    again = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS, extra_vars=pinned)
+    assert again.rc == 0, again.stdout[-5000:]
+    assert again.changed == 0, again.changed_tasks()
+    assert WARNING in again.stdout, "the Extended Support warning is printed on every run"
+
+
+def test_a_major_upgrade_needs_database_allow_major_version_upgrade(aws, aws_env, recording):
+    with recording() as rec:
+        result = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS)
+    assert result.rc != 0
+    assert "is a major version upgrade (8.0 -> 8.4)" in result.stdout
+    assert "set database_allow_major_version_upgrade: true" in result.stdout
+    assert writes(rec) == [], "a refused major upgrade wrote something"
+    assert read_instance(aws)["EngineVersion"] == "8.0.46"
+
+
+def test_an_allowed_major_upgrade_moves_to_84_and_its_groups(aws, aws_env, recording):
+    with recording() as rec:
+        result = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS,
+                              extra_vars={"database_allow_major_version_upgrade": True})
+    assert result.rc == 0, result.stdout[-5000:]
+    assert rec.summary()["by_call"].get("rds:ModifyDBInstance") == 2, rec.summary()  # version; lifecycle
+    assert WARNING not in result.stdout
+    instance = read_instance(aws)
+    assert (instance["EngineVersion"], instance["EngineLifecycleSupport"]) == (VERSION, DISABLED)
+    assert [g["DBParameterGroupName"] for g in instance["DBParameterGroups"]] == [GROUP]
+    assert [g["OptionGroupName"] for g in instance["OptionGroupMemberships"]] == [GROUP]
+    assert result.outputs["database_outputs"]["parameter_group"] == GROUP
+    again = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS)
+    assert again.rc == 0, again.stdout[-5000:]
+    assert again.changed == 0, again.changed_tasks()
+
+
 @pytest.mark.parametrize(
     ("extra_vars", "message"),
     [
@@ -175,6 +280,11 @@ def test_wait_step_alone_publishes_the_same_outputs_without_writing(outputs, aws
                      id="no-backups"),
         pytest.param({"database_cloudwatch_logs_exports": ["slow"]},
                      "database_cloudwatch_logs_exports may only hold", id="unknown-log-type"),
+        pytest.param({"database_engine_version": "8.0.46"},
+                     "database_engine_version 8.0.46: RDS for MySQL 8.0 ended RDS standard support on 2026-07-31",
+                     id="mysql-8.0-without-extended-support"),
+        pytest.param({"database_engine_lifecycle_support": "extended"},
+                     "database_engine_lifecycle_support must be one of", id="unknown-lifecycle-support"),
     ],
 )
 def test_bad_input_fails_before_any_aws_call(emulator, aws_env, recording, extra_vars, message):
