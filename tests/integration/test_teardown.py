@@ -159,7 +159,7 @@ def inventory_of(aws) -> dict:
         "db_subnet_group": [g for g in aws("rds").describe_db_subnet_groups()["DBSubnetGroups"]
                             if g["DBSubnetGroupName"] == f"{STACK}-db"],
         "db_parameter_group": [g for g in aws("rds").describe_db_parameter_groups()["DBParameterGroups"]
-                               if g["DBParameterGroupName"] == f"{STACK}-db-mysql80"],
+                               if g["DBParameterGroupName"] == f"{STACK}-db-mysql84"],
         "replication_group": [g for g in aws("elasticache").describe_replication_groups()["ReplicationGroups"]
                               if g["ReplicationGroupId"] == f"{STACK}-cache"],
         "cache_subnet_group": [g for g in aws("elasticache").describe_cache_subnet_groups()["CacheSubnetGroups"]
@@ -241,7 +241,7 @@ def test_the_final_snapshot_is_taken_and_its_option_group_kept(torn_down, stack,
     assert snapshot["DBInstanceIdentifier"] == f"{STACK}-db"
     assert name in torn_down.stdout
     # AWS refuses to delete an option group a snapshot uses; a restore needs it.
-    assert exists(lambda: rds.describe_option_groups(OptionGroupName=f"{STACK}-db-mysql80"), "OptionGroupNotFoundFault")
+    assert exists(lambda: rds.describe_option_groups(OptionGroupName=f"{STACK}-db-mysql84"), "OptionGroupNotFoundFault")
 
 
 def test_the_bucket_with_its_objects_and_the_secrets_are_kept(torn_down, stack, aws):
