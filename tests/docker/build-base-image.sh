@@ -45,7 +45,9 @@ fi
 
 if ! docker image inspect "$systemd_image" >/dev/null 2>&1; then
   echo "image: building $systemd_image"
-  docker build -q -t "$systemd_image" --build-arg "BASE_IMAGE=$base" \
+  # --no-cache: a missing image is built from the Dockerfile, never from layers an earlier build
+  # left in Docker's build cache (which would keep that build's apt state and age).
+  docker build -q --no-cache -t "$systemd_image" --build-arg "BASE_IMAGE=$base" \
     -f "$here/Dockerfile.systemd" "$here" >/dev/null
   echo "image: built $systemd_image"
 else
