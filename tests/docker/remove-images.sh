@@ -16,7 +16,7 @@ images=()
 while IFS= read -r ref; do
   images+=("$ref")
 done < <(docker images --format '{{.Repository}}:{{.Tag}}' \
-           | awk -v p="$prefix" 'index($0, p) == 1 && $0 !~ /:<none>$/' | sort -u)
+           | awk -v p="$prefix" -v b="$base" 'index($0, p) == 1 && $0 !~ /:<none>$/ && $0 != b' | sort -u)
 if docker image inspect "$base" >/dev/null 2>&1; then
   images+=("$base")  # last: the others are built from it
 fi
