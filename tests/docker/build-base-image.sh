@@ -32,12 +32,13 @@ if ! docker image inspect "$base" >/dev/null 2>&1; then
     rootfs=$(mktemp -d /tmp/aws-intro-rootfs.XXXXXX)
     trap 'rm -rf "$rootfs"' EXIT
     echo "image: building $base with debootstrap from $(mirror)"
+    start=$SECONDS
     debootstrap --variant=minbase --include=python3,sudo bookworm "$rootfs" "$(mirror)" >/dev/null
     # Keep the image small and point its apt at the same mirror the host uses.
     rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
     echo "deb $(mirror) bookworm main" >"$rootfs/etc/apt/sources.list"
     tar -C "$rootfs" -c . | docker import - "$base" >/dev/null
-    echo "image: imported $base"
+    echo "image: imported $base ($(( SECONDS - start )) s)"
   fi
 else
   echo "image: $base present"
@@ -45,9 +46,12 @@ fi
 
 if ! docker image inspect "$systemd_image" >/dev/null 2>&1; then
   echo "image: building $systemd_image"
-  docker build -q -t "$systemd_image" --build-arg "BASE_IMAGE=$base" \
+  start=$SECONDS
+  # --no-cache: a missing image is built from the Dockerfile, never from layers an earlier build
+  # left in Docker's build cache (which would keep that build's apt state and age).
+  docker build -q --no-cache -t "$systemd_image" --build-arg "BASE_IMAGE=$base" \
     -f "$here/Dockerfile.systemd" "$here" >/dev/null
-  echo "image: built $systemd_image"
+  echo "image: built $systemd_image ($(( SECONDS - start )) s)"
 else
   echo "image: $systemd_image present"
 fi
