@@ -547,12 +547,33 @@ def fix_list_hosted_zones_by_name_pages() -> None:
     Route53.list_hosted_zones_by_name = list_hosted_zones_by_name
 
 
+def fix_delete_vpc_with_endpoints() -> None:
+    """DeleteVpc refuses a VPC that still has VPC endpoints.
+
+    AWS: EC2 API Reference, DeleteVpc: "You must detach or delete all gateways and resources that
+    are associated with the VPC before you can delete it" (error DependencyViolation, "The vpc ...
+    has dependencies and cannot be deleted"). moto 5.2 checks subnets, VPN gateways and route tables
+    only, and deletes a VPC whose gateway endpoint is still there.
+    """
+    from moto.ec2.exceptions import DependencyViolationError
+    from moto.ec2.models.vpcs import VPCBackend
+
+    original = VPCBackend.delete_vpc
+
+    def delete_vpc(self, vpc_id):  # type: ignore[no-untyped-def]
+        if any(e.vpc_id == vpc_id and e.state != "deleted" for e in self.vpc_end_points.values()):
+            raise DependencyViolationError(f"The vpc '{vpc_id}' has dependencies and cannot be deleted.")
+        return original(self, vpc_id)
+
+    VPCBackend.delete_vpc = delete_vpc
+
+
 FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_rds_db_parameters_engine_defaults,
          fix_rds_gp3_baseline_performance, fix_elasticache_replication_group_members,
          fix_sesv2_account, fix_certificate_in_use_by_after_listener_deletion,
          fix_hosted_zone_of_a_registered_domain, fix_delete_cache_subnet_group,
          fix_elbv2_deregistration_draining, fix_public_images_of_other_accounts,
-         fix_list_hosted_zones_by_name_pages)
+         fix_list_hosted_zones_by_name_pages, fix_delete_vpc_with_endpoints)
 
 
 def apply_fixes() -> None:

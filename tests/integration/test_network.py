@@ -354,8 +354,9 @@ def test_check_mode_predicts_the_replacement_and_changes_nothing(kept, aws, aws_
         check = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY, check=True,
                              extra_vars=REPLACE)
     assert check.rc == 0, check.stdout[-4000:]
-    assert "aws_intro.stack.network : Terminate the host and wait until it is gone, sample-web-1" in check.changed_tasks()
-    assert "aws_intro.stack.network : Terminate the host and wait until it is gone, sample-web-2" in check.changed_tasks()
+    would = check.changed_tasks()
+    for host in ("sample-web-1", "sample-web-2"):
+        assert f"aws_intro.stack.network : Terminate the host and wait until it is gone, {host}" in would, would
     assert recorded_writes(rec) == []
     assert ids(web_instances(aws)) == ids(before)
 
