@@ -433,6 +433,8 @@ def fix_elbv2_deregistration_draining() -> None:
         return until
 
     def deregister(self, targets):  # type: ignore[no-untyped-def]
+        # A draining target (listed by DescribeTargetHealth) may be deregistered again: AWS answers success.
+        targets = [t for t in targets if t["Id"] in self.targets or t["Id"] not in draining(self)]
         original_deregister(self, targets)
         seconds = drain_seconds(self)
         if seconds > 0:
