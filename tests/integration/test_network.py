@@ -467,3 +467,14 @@ def test_the_s3_endpoint_goes_when_turned_off(scaled_down, aws, outputs):
     tables = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [outputs["vpc_id"]]}])["RouteTables"]
     assert not any(r.get("GatewayId", "").startswith("vpce-") for t in tables for r in t["Routes"])
     assert scaled_down["result"].outputs["network_outputs"]["s3_endpoint_id"] == ""
+
+
+def test_check_mode_predicts_the_s3_endpoint_and_makes_none(scaled_down, aws, aws_env, outputs):
+    check = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY, check=True,
+                         extra_vars={"network_web_instance_count": 1, "network_tags": {"CostCenter": "web"}})
+    assert check.rc == 0, check.stdout[-4000:]
+    assert check.changed_tasks() == ["aws_intro.stack.network : S3 gateway endpoint on the private route table"]
+    endpoints = aws("ec2").describe_vpc_endpoints(Filters=[
+        {"Name": "vpc-id", "Values": [outputs["vpc_id"]]},
+        {"Name": "vpc-endpoint-state", "Values": ["pending", "available"]}])["VpcEndpoints"]
+    assert endpoints == []
