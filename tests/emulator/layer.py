@@ -654,13 +654,188 @@ def fix_iam_list_access_keys_best_effort_pages() -> None:
     IamResponse.list_access_keys = list_access_keys
 
 
+def fix_elbv2_deregistration_draining() -> None:
+    """A deregistered target drains for the deregistration delay before it is ``unused``.
+
+    AWS: Elastic Load Balancing, Application Load Balancers User Guide, "Deregistration delay":
+    "Elastic Load Balancing stops sending requests to targets that are deregistering. By default,
+    Elastic Load Balancing waits 300 seconds before completing the deregistration process ... The
+    initial state of a deregistering target is draining. After the deregistration delay elapses, the
+    deregistration process completes and the state of the target is unused." ELBv2 API Reference,
+    TargetHealth: State ``draining`` with Reason ``Target.DeregistrationInProgress``; DescribeTargetHealth
+    without Targets lists the draining targets too. moto 5.2 makes a deregistered target ``unused`` at
+    once, so a caller that must wait for the drain before it terminates the instance cannot be tested.
+    The delay is the group's ``deregistration_delay.timeout_seconds``, shortened for tests to at most
+    LAYER_ELBV2_DRAINING_SECONDS (tests/emulator/server.py sets it; 0 keeps moto's instant deregistration).
+    """
+    import os
+    import time
+
+    from moto.elbv2.models import FakeHealthStatus, FakeTargetGroup
+
+    original_deregister = FakeTargetGroup.deregister
+    original_health_for = FakeTargetGroup.health_for
+    original_register = FakeTargetGroup.register
+
+    def drain_seconds(group) -> float:  # type: ignore[no-untyped-def]
+        cap = float(os.environ.get("LAYER_ELBV2_DRAINING_SECONDS", "0") or 0)
+        delay = float(group.attributes.get("deregistration_delay.timeout_seconds", 300))
+        return min(delay, cap)
+
+    def draining(group) -> dict:  # type: ignore[no-untyped-def]
+        until = group.__dict__.setdefault("layer_draining_until", {})
+        now = time.monotonic()
+        for target_id in [t for t, deadline in until.items() if deadline <= now]:
+            del until[target_id]
+        return until
+
+    def deregister(self, targets):  # type: ignore[no-untyped-def]
+        # A draining target (listed by DescribeTargetHealth) may be deregistered again: AWS answers success.
+        targets = [t for t in targets if t["Id"] in self.targets or t["Id"] not in draining(self)]
+        original_deregister(self, targets)
+        seconds = drain_seconds(self)
+        if seconds > 0:
+            for target in targets:
+                draining(self)[target["Id"]] = time.monotonic() + seconds
+
+    def register(self, targets):  # type: ignore[no-untyped-def]
+        original_register(self, targets)
+        for target in targets:
+            draining(self).pop(target["Id"], None)
+
+    def health_for(self, target, ec2_backend):  # type: ignore[no-untyped-def]
+        if target["Id"] not in self.targets and target["Id"] in draining(self):
+            old = self.deregistered_targets.get(target["Id"], {})
+            return FakeHealthStatus(target["Id"], target.get("Port", old.get("Port", self.port)),
+                                    self.health_check_port, "draining", "Target.DeregistrationInProgress",
+                                    "Target deregistration is in progress")
+        return original_health_for(self, target, ec2_backend)
+
+    from moto.elbv2.models import ELBv2Backend
+
+    original_describe = ELBv2Backend.describe_target_health
+
+    def describe_target_health(self, target_group_arn, targets):  # type: ignore[no-untyped-def]
+        found = original_describe(self, target_group_arn, targets)
+        group = self.target_groups.get(target_group_arn)
+        if not targets and group is not None:
+            found += [group.health_for(group.deregistered_targets.get(t, {"Id": t}), self.ec2_backend)
+                      for t in draining(group) if t not in group.targets]
+        return found
+
+    FakeTargetGroup.deregister = deregister
+    FakeTargetGroup.register = register
+    FakeTargetGroup.health_for = health_for
+    ELBv2Backend.describe_target_health = describe_target_health
+
+
+def fix_public_images_of_other_accounts() -> None:
+    """DescribeImages and RunInstances see the public images of every account, not only the caller's.
+
+    AWS: EC2 API Reference, DescribeImages: "The images available to you include public images,
+    private images that you own, and private images owned by other Amazon Web Services accounts for
+    which you have explicit launch permissions." (the official Debian and Amazon Linux images are
+    public images of accounts 136693071363 and 137112412989). moto 5.2 keeps images per account:
+    an image an other account registers and makes public (ModifyImageAttribute, launchPermission
+    Group=all) stays invisible. With this, a test can publish a newer image as the image owner would
+    (the request header x-moto-account-id names the owner account) and the stack's account finds it.
+    """
+    import types
+
+    from moto.ec2.models import ec2_backends
+    from moto.ec2.models.amis import AmiBackend
+
+    original = AmiBackend.describe_images
+
+    def describe_images(self, ami_ids=None, filters=None, exec_users=None, owners=None):  # type: ignore[no-untyped-def]
+        foreign = {}
+        for account_id, regions in list(dict.items(ec2_backends)):
+            backend = dict.get(regions, self.region_name)
+            if account_id == self.account_id or backend is None:
+                continue
+            for ami in list(backend.amis.values()):
+                if ami.is_public and ami.id not in self.amis:
+                    foreign[ami.id] = ami
+        if not foreign:
+            return original(self, ami_ids=ami_ids, filters=filters, exec_users=exec_users, owners=owners)
+        view = types.SimpleNamespace(amis={**foreign, **self.amis}, deleted_amis=self.deleted_amis,
+                                     account_id=self.account_id)
+        return original(view, ami_ids=ami_ids, filters=filters, exec_users=exec_users, owners=owners)
+
+    AmiBackend.describe_images = describe_images
+
+
+def fix_list_hosted_zones_by_name_pages() -> None:
+    """ListHostedZonesByName answers one page of at most MaxItems (100) zones, from DNSName on.
+
+    AWS: Route 53 API Reference, ListHostedZonesByName: "Retrieves a list of your hosted zones in
+    lexicographic order ... sorts hosted zones by name with the labels reversed"; dnsname: "the name
+    of the first hosted zone in the response"; "Route 53 returns up to 100 items in each response.
+    If you have a lot of hosted zones, use the MaxItems parameter to list them in groups of up to
+    100", with IsTruncated, NextDNSName and NextHostedZoneId to ask for the next group. moto 5.2
+    returns every zone of exactly that name in one answer, so a caller that reads only the first
+    page cannot be told apart from one that reads them all. Zones of the same name are ordered by
+    their ID here (the pair NextDNSName/NextHostedZoneId is where the next page starts).
+    """
+    from moto.core.responses import ActionResult
+    from moto.route53.responses import Route53
+
+    def order(name: str) -> str:
+        labels = name.rstrip(".").split(".")
+        return ".".join(reversed(labels)) + "."
+
+    def fqdn(name: str) -> str:
+        return name if name.endswith(".") else f"{name}."
+
+    def list_hosted_zones_by_name(self):  # type: ignore[no-untyped-def]
+        dnsname = self._get_param("DNSName")
+        start_id = self._get_param("HostedZoneId")
+        max_items = min(int(self._get_param("MaxItems") or 100), 100)
+        zones = sorted(self.backend.zones.values(), key=lambda z: (order(z.name), z.resource_id))
+        if dnsname:
+            start = (order(fqdn(dnsname)), start_id or "")
+            zones = [z for z in zones if (order(z.name), z.resource_id) >= start]
+        page, rest = zones[:max_items], zones[max_items:]
+        result = {"DNSName": fqdn(dnsname) if dnsname else None, "HostedZoneId": start_id,
+                  "HostedZones": page, "IsTruncated": bool(rest), "MaxItems": str(max_items)}
+        if rest:
+            result["NextDNSName"] = rest[0].name
+            result["NextHostedZoneId"] = rest[0].resource_id
+        return ActionResult(result)
+
+    Route53.list_hosted_zones_by_name = list_hosted_zones_by_name
+
+
+def fix_delete_vpc_with_endpoints() -> None:
+    """DeleteVpc refuses a VPC that still has VPC endpoints.
+
+    AWS: EC2 API Reference, DeleteVpc: "You must detach or delete all gateways and resources that
+    are associated with the VPC before you can delete it" (error DependencyViolation, "The vpc ...
+    has dependencies and cannot be deleted"). moto 5.2 checks subnets, VPN gateways and route tables
+    only, and deletes a VPC whose gateway endpoint is still there.
+    """
+    from moto.ec2.exceptions import DependencyViolationError
+    from moto.ec2.models.vpcs import VPCBackend
+
+    original = VPCBackend.delete_vpc
+
+    def delete_vpc(self, vpc_id):  # type: ignore[no-untyped-def]
+        if any(e.vpc_id == vpc_id and e.state != "deleted" for e in self.vpc_end_points.values()):
+            raise DependencyViolationError(f"The vpc '{vpc_id}' has dependencies and cannot be deleted.")
+        return original(self, vpc_id)
+
+    VPCBackend.delete_vpc = delete_vpc
+
+
 FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_rds_db_parameters_engine_defaults,
          fix_rds_static_parameters_pending_reboot, fix_rds_option_group_mysql84, fix_rds_engine_lifecycle_support,
          fix_rds_auto_minor_version_upgrade, fix_rds_gp3_baseline_performance,
          fix_elasticache_replication_group_members, fix_elasticache_engine_patch_versions,
          fix_sesv2_account, fix_certificate_in_use_by_after_listener_deletion,
          fix_hosted_zone_of_a_registered_domain, fix_delete_cache_subnet_group,
-         fix_ssm_describe_parameters_best_effort_pages, fix_iam_list_access_keys_best_effort_pages)
+         fix_ssm_describe_parameters_best_effort_pages, fix_iam_list_access_keys_best_effort_pages,
+         fix_elbv2_deregistration_draining, fix_public_images_of_other_accounts,
+         fix_list_hosted_zones_by_name_pages, fix_delete_vpc_with_endpoints)
 
 
 def apply_fixes() -> None:

@@ -82,6 +82,9 @@ class MotoServer:
             # wiki.debian.org/Cloud/AmazonEC2Image) and Amazon Linux 2023 (137112412989),
             # which moto's own catalogue lacks (it has no Debian images).
             "MOTO_AMIS_PATH": str(AMIS_PATH),
+            # A deregistered load balancer target drains this many seconds at most (AWS: the target
+            # group's deregistration delay, 300 s by default) before it is unused (tests/emulator/layer.py).
+            "LAYER_ELBV2_DRAINING_SECONDS": os.environ.get("LAYER_ELBV2_DRAINING_SECONDS", "3"),
             **self.extra_env,
         }
         log = open(Path(self.workdir) / "moto.log", "ab")  # noqa: SIM115 - closed with the process

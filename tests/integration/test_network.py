@@ -1,15 +1,22 @@
 """The network role against the emulator: converge, idempotence, check mode, the exact
-security-group rules, the published outputs, the local inventory, adopt mode and bad input."""
+security-group rules, the S3 gateway endpoint, the published outputs, the local inventory, and (in
+this order, each changing the stack) a newer AMI with and without replacement, changed network
+tags, a duplicate web host and a smaller count."""
 
 from __future__ import annotations
 
+import base64
+import datetime
 import json
 import subprocess
 import sys
+import urllib.parse
 
 import pytest
 
+from tests.emulator.recorder import Recording, call_name
 from tests.integration.ansible_runner import REPO, ansible_env, run_playbook
+from tests.integration.images import DEBIAN_OWNER, DEBIAN_SOURCE, publish_image
 
 TEST_INVENTORY = "tests/integration/inventory"
 # cloud.yml runs every cloud role; these tests are about the network role alone.
@@ -186,3 +193,288 @@ def test_module_defaults_group_reaches_amazon_and_community_modules(outputs, aws
                          extra_vars={"stack_aws_endpoint_url": aws_env["AWS_ENDPOINT_URL"]})
     assert found.rc == 0, found.stdout[-4000:]
     assert found.outputs["network_outputs"] == outputs
+
+
+# --- The S3 gateway endpoint -------------------------------------------------------------------
+
+def _route_table_of(tables: list, subnet_id: str) -> dict:
+    return next(t for t in tables if any(a.get("SubnetId") == subnet_id for a in t["Associations"]))
+
+
+def test_s3_gateway_endpoint_serves_the_private_route_table(aws, outputs):
+    ec2 = aws("ec2")
+    endpoints = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [outputs["vpc_id"]]}])["VpcEndpoints"]
+    assert [e["VpcEndpointId"] for e in endpoints] == [outputs["s3_endpoint_id"]]
+    endpoint = endpoints[0]
+    assert endpoint["ServiceName"] == "com.amazonaws.ap-northeast-2.s3"
+    assert endpoint["VpcEndpointType"] == "Gateway"
+    tags = {t["Key"]: t["Value"] for t in endpoint["Tags"]}
+    assert {k: tags.get(k) for k in ("Name", "Stack", "ManagedBy")} == \
+        {"Name": "sample-s3", "Stack": "sample", "ManagedBy": "aws_intro.stack"}
+    tables = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [outputs["vpc_id"]]}])["RouteTables"]
+    private = {_route_table_of(tables, s)["RouteTableId"] for s in outputs["private_subnet_ids"]}
+    public = {_route_table_of(tables, s)["RouteTableId"] for s in outputs["public_subnet_ids"]}
+    assert (len(private), len(public)) == (1, 1)
+    assert endpoint["RouteTableIds"] == list(private)
+    # The endpoint's route: S3's prefix list to the endpoint, in the private table only.
+    s3_list = ec2.describe_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": ["com.amazonaws.ap-northeast-2.s3"]}])["PrefixLists"][0]
+    for table in tables:
+        routes = [r for r in table["Routes"] if r.get("GatewayId") == endpoint["VpcEndpointId"]]
+        expected = [s3_list["PrefixListId"]] if table["RouteTableId"] in private else []
+        assert [r["DestinationPrefixListId"] for r in routes] == expected, table["RouteTableId"]
+
+
+# --- More than one page of private zones named home ---------------------------------------------
+
+def test_lookup_finds_the_private_zone_beyond_the_first_page(outputs, aws, aws_env):
+    """Every stack of an account has a private zone `home`. ListHostedZonesByName answers 100 zones a
+    page (tests/emulator/layer.py, by name then ID): zones of other stacks are added until at least
+    100 come before this stack's, so a lookup that reads one page would miss it."""
+    r53, ec2 = aws("route53"), aws("ec2")
+    ours = outputs["private_zone_id"]
+    other_vpc = ec2.create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"]
+    made: list[str] = []
+    try:
+        while sum(zone < ours for zone in made) < 100 and len(made) < 4000:
+            zone = r53.create_hosted_zone(
+                Name="home", CallerReference=f"other-stack-{len(made)}",
+                VPC={"VPCRegion": "ap-northeast-2", "VPCId": other_vpc},
+                HostedZoneConfig={"Comment": f"other{len(made)} private zone", "PrivateZone": True})
+            made.append(zone["HostedZone"]["Id"].split("/")[-1])
+        if sum(zone < ours for zone in made) < 100:
+            pytest.skip(f"this run's zone id {ours} sorts before almost every other: 4000 zones were not enough")
+        first_page = r53.list_hosted_zones_by_name(DNSName="home")
+        assert ours not in [z["Id"].split("/")[-1] for z in first_page["HostedZones"]]
+        assert first_page["IsTruncated"]
+        found = run_playbook("network_lookup.yml", aws_env, inventory=TEST_INVENTORY)
+        assert found.rc == 0, found.stdout[-4000:]
+        assert found.outputs["network_outputs"]["private_zone_id"] == ours
+    finally:
+        for zone in made:
+            r53.delete_hosted_zone(Id=zone)
+        ec2.delete_vpc(VpcId=other_vpc)
+
+
+# --- A newer AMI --------------------------------------------------------------------------------
+# The order of these tests is the story: a new Debian image appears (nothing changes), check mode
+# predicts the replacement, the replacement runs host by host, then a later image plus a duplicate
+# web host of the kind older releases of the role made, and a smaller count.
+
+REPLACE = {"network_web_replace_on_ami_change": True}
+WRITES = ("ec2:RunInstances", "ec2:TerminateInstances", "elasticloadbalancing:DeregisterTargets",
+          "elasticloadbalancing:RegisterTargets")
+
+
+def publish_debian_image(aws, name: str) -> str:
+    return publish_image(aws, DEBIAN_OWNER, DEBIAN_SOURCE, name)
+
+
+def ids(instances: dict) -> dict:
+    return {name: [i["InstanceId"] for i in found] for name, found in instances.items()}
+
+
+def web_instances(aws) -> dict:
+    """The stack's live web instances: Name -> [instance, ...] in launch order."""
+    reservations = aws("ec2").describe_instances(Filters=[
+        {"Name": "tag:Stack", "Values": ["sample"]}, {"Name": "tag:Role", "Values": ["web"]},
+        {"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]}])["Reservations"]
+    found: dict = {}
+    for instance in sorted((i for r in reservations for i in r["Instances"]), key=lambda i: i["LaunchTime"]):
+        name = next(t["Value"] for t in instance["Tags"] if t["Key"] == "Name")
+        found.setdefault(name, []).append(instance)
+    return found
+
+
+def registered_targets(aws, outputs) -> set:
+    health = aws("elbv2").describe_target_health(TargetGroupArn=outputs["target_group_arn"])["TargetHealthDescriptions"]
+    return {t["Target"]["Id"] for t in health if t["TargetHealth"]["State"] not in ("draining", "unused")}
+
+
+def recorded_writes(rec) -> list[tuple[str, str, float]]:
+    """(call, instance id or Name tag, epoch seconds) of the recorded instance and target writes, in order."""
+    calls = []
+    for line in rec.lines:
+        entry = json.loads(line)
+        name = call_name(entry)
+        if name not in WRITES:
+            continue
+        body = entry.get("body") or ""
+        if entry.get("body_encoded"):
+            body = base64.b64decode(body).decode()
+        params = {k: v[0] for k, v in urllib.parse.parse_qs(body).items()}
+        if name == "ec2:RunInstances":
+            key = next(k for k, v in params.items() if k.startswith("TagSpecification") and v == "Name")
+            subject = params[key.replace(".Key", ".Value")]
+        else:
+            subject = params.get("InstanceId.1") or params.get("Targets.member.1.Id")
+        headers = {k.lower(): v for k, v in entry["headers"].items()}
+        stamp = datetime.datetime.strptime(headers["x-amz-date"], "%Y%m%dT%H%M%SZ").timestamp()
+        calls.append((name.split(":")[1], subject, stamp))
+    return calls
+
+
+@pytest.fixture(scope="module")
+def newer_ami(converged, aws):
+    return publish_debian_image(aws, "debian-12-amd64-20261201-2300")
+
+
+@pytest.fixture(scope="module")
+def kept(newer_ami, emulator, aws, aws_env):
+    before = web_instances(aws)
+    with Recording(emulator.url) as rec:
+        result = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY)
+    return before, result, rec
+
+
+def test_a_newer_ami_changes_no_host(kept, newer_ami, aws, outputs):
+    before, result, rec = kept
+    assert result.rc == 0, result.stdout[-4000:]
+    assert result.changed == 0, result.changed_tasks()
+    assert rec.summary()["by_call"].get("ec2:RunInstances") is None
+    assert recorded_writes(rec) == []
+    after = web_instances(aws)
+    assert ids(after) == ids(before)
+    assert sorted(i["InstanceId"] for v in after.values() for i in v) == sorted(outputs["web_instance_ids"])
+    assert result.outputs["network_outputs"]["web_instance_ids"] == outputs["web_instance_ids"]
+    assert newer_ami not in {i["ImageId"] for v in after.values() for i in v}
+
+
+def test_check_mode_predicts_the_replacement_and_changes_nothing(kept, aws, aws_env, recording):
+    before = web_instances(aws)
+    with recording() as rec:
+        check = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY, check=True,
+                             extra_vars=REPLACE)
+    assert check.rc == 0, check.stdout[-4000:]
+    would = check.changed_tasks()
+    for host in ("sample-web-1", "sample-web-2"):
+        assert f"aws_intro.stack.network : Terminate the host and wait until it is gone, {host}" in would, would
+    assert recorded_writes(rec) == []
+    assert ids(web_instances(aws)) == ids(before)
+
+
+@pytest.fixture(scope="module")
+def replaced(kept, newer_ami, emulator, aws, aws_env):
+    """The replacement run. It also adds a network tag: the stack's route tables must be found again
+    (ec2_vpc_route_table's own lookup by every tag would make new ones)."""
+    ec2 = aws("ec2")
+    tables = ec2.describe_route_tables(Filters=[{"Name": "tag:Stack", "Values": ["sample"]}])["RouteTables"]
+    before = web_instances(aws)
+    with Recording(emulator.url) as rec:
+        result = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY,
+                              extra_vars={**REPLACE, "network_tags": {"CostCenter": "web"}})
+    return {"before": before, "result": result, "rec": rec, "tables": tables}
+
+
+def test_the_replacement_goes_one_host_at_a_time(replaced, newer_ami, aws, outputs):
+    result, before = replaced["result"], replaced["before"]
+    assert result.rc == 0, result.stdout[-4000:]
+    after = web_instances(aws)
+    assert sorted(after) == ["sample-web-1", "sample-web-2"]
+    assert all(len(v) == 1 for v in after.values())
+    old = {name: v[0]["InstanceId"] for name, v in before.items()}
+    new = {name: v[0]["InstanceId"] for name, v in after.items()}
+    assert set(old.values()).isdisjoint(new.values())
+    assert {i["ImageId"] for v in after.values() for i in v} == {newer_ami}
+    # Same name, same subnet.
+    assert {n: v[0]["SubnetId"] for n, v in after.items()} == {n: v[0]["SubnetId"] for n, v in before.items()}
+    writes = recorded_writes(replaced["rec"])
+    assert [(call, subject) for call, subject, _ in writes] == [
+        ("DeregisterTargets", old["sample-web-1"]), ("TerminateInstances", old["sample-web-1"]),
+        ("RunInstances", "sample-web-1"), ("RegisterTargets", new["sample-web-1"]),
+        ("DeregisterTargets", old["sample-web-2"]), ("TerminateInstances", old["sample-web-2"]),
+        ("RunInstances", "sample-web-2"), ("RegisterTargets", new["sample-web-2"]),
+    ]
+    # Terminated only once drained (the emulator drains a deregistered target for 3 s).
+    for index in (0, 4):
+        assert writes[index + 1][2] - writes[index][2] >= 2, writes
+    assert registered_targets(aws, outputs) == set(new.values())
+    assert result.outputs["network_outputs"]["web_instance_ids"] == [new["sample-web-1"], new["sample-web-2"]]
+    gone = aws("ec2").describe_instances(InstanceIds=list(old.values()))["Reservations"]
+    assert {i["State"]["Name"] for r in gone for i in r["Instances"]} == {"terminated"}
+
+
+def test_changed_network_tags_keep_the_route_tables(replaced, aws):
+    tables = aws("ec2").describe_route_tables(Filters=[{"Name": "tag:Stack", "Values": ["sample"]}])["RouteTables"]
+    assert sorted(t["RouteTableId"] for t in tables) == sorted(t["RouteTableId"] for t in replaced["tables"])
+    for table in tables:
+        assert {"Key": "CostCenter", "Value": "web"} in table["Tags"]
+        before = next(t for t in replaced["tables"] if t["RouteTableId"] == table["RouteTableId"])
+        assert sorted(a.get("SubnetId", "") for a in table["Associations"]) == \
+            sorted(a.get("SubnetId", "") for a in before["Associations"])
+
+
+def test_a_further_run_changes_nothing(replaced, aws, aws_env, recording):
+    before = web_instances(aws)
+    with recording() as rec:
+        again = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY,
+                             extra_vars={**REPLACE, "network_tags": {"CostCenter": "web"}})
+    assert again.rc == 0, again.stdout[-4000:]
+    assert again.changed == 0, again.changed_tasks()
+    assert recorded_writes(rec) == []
+    assert ids(web_instances(aws)) == ids(before)
+
+
+@pytest.fixture(scope="module")
+def scaled_down(replaced, emulator, aws, aws_env, outputs):
+    """A later image, and a second sample-web-1 launched on it the way older releases of the role did
+    on each image release; then one web host and no S3 endpoint are asked for, without replacement."""
+    latest = publish_debian_image(aws, "debian-12-amd64-20261215-2320")
+    hosts = web_instances(aws)
+    first = hosts["sample-web-1"][0]
+    tags = [{"Key": t["Key"], "Value": t["Value"]} for t in first["Tags"]]
+    duplicate = aws("ec2").run_instances(
+        ImageId=latest, InstanceType="t3.micro", MinCount=1, MaxCount=1, SubnetId=first["SubnetId"],
+        SecurityGroupIds=[outputs["security_group_ids"]["web"]],
+        TagSpecifications=[{"ResourceType": "instance", "Tags": tags}])["Instances"][0]["InstanceId"]
+    aws("elbv2").register_targets(TargetGroupArn=outputs["target_group_arn"], Targets=[{"Id": duplicate, "Port": 3000}])
+    with Recording(emulator.url) as rec:
+        result = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY,
+                              extra_vars={"network_web_instance_count": 1, "network_s3_endpoint_enabled": False,
+                                          "network_tags": {"CostCenter": "web"}})
+    return {"hosts": hosts, "duplicate": duplicate, "latest": latest, "result": result, "rec": rec}
+
+
+def test_the_first_launched_of_a_name_is_kept_and_the_surplus_drained(scaled_down, aws, outputs):
+    result, hosts, duplicate = scaled_down["result"], scaled_down["hosts"], scaled_down["duplicate"]
+    assert result.rc == 0, result.stdout[-4000:]
+    web_1, web_2 = hosts["sample-web-1"][0]["InstanceId"], hosts["sample-web-2"][0]["InstanceId"]
+    after = web_instances(aws)
+    # Kept: the first-launched sample-web-1, on the older image; the duplicate runs the chosen one.
+    assert ids(after) == {"sample-web-1": [web_1]}
+    assert after["sample-web-1"][0]["ImageId"] != scaled_down["latest"]
+    writes = recorded_writes(scaled_down["rec"])
+    assert sorted((call, subject) for call, subject, _ in writes if call == "DeregisterTargets") == \
+        sorted([("DeregisterTargets", duplicate), ("DeregisterTargets", web_2)])
+    terminations = [(subject, stamp) for call, subject, stamp in writes if call == "TerminateInstances"]
+    assert sorted(subject for subject, _ in terminations) == sorted([duplicate, web_2])
+    assert "RunInstances" not in [call for call, _, _ in writes]
+    # Terminated once drained (3 s in the emulator), both drains at once.
+    last_deregistration = max(stamp for call, _, stamp in writes if call == "DeregisterTargets")
+    assert min(stamp for _, stamp in terminations) - last_deregistration >= 2, writes
+    gone = aws("ec2").describe_instances(InstanceIds=[duplicate, web_2])["Reservations"]
+    assert {i["State"]["Name"] for r in gone for i in r["Instances"]} <= {"shutting-down", "terminated"}
+    assert registered_targets(aws, outputs) == {web_1}
+    assert result.outputs["network_outputs"]["web_instance_ids"] == [web_1]
+
+
+def test_the_s3_endpoint_goes_when_turned_off(scaled_down, aws, outputs):
+    ec2 = aws("ec2")
+    endpoints = ec2.describe_vpc_endpoints(Filters=[
+        {"Name": "vpc-id", "Values": [outputs["vpc_id"]]},
+        {"Name": "vpc-endpoint-state", "Values": ["pending", "available"]}])["VpcEndpoints"]
+    assert endpoints == []
+    tables = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [outputs["vpc_id"]]}])["RouteTables"]
+    assert not any(r.get("GatewayId", "").startswith("vpce-") for t in tables for r in t["Routes"])
+    assert scaled_down["result"].outputs["network_outputs"]["s3_endpoint_id"] == ""
+
+
+def test_check_mode_predicts_the_s3_endpoint_and_makes_none(scaled_down, aws, aws_env, outputs):
+    check = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY, check=True,
+                         extra_vars={"network_web_instance_count": 1, "network_tags": {"CostCenter": "web"}})
+    assert check.rc == 0, check.stdout[-4000:]
+    assert check.changed_tasks() == ["aws_intro.stack.network : S3 gateway endpoint on the private route table"]
+    endpoints = aws("ec2").describe_vpc_endpoints(Filters=[
+        {"Name": "vpc-id", "Values": [outputs["vpc_id"]]},
+        {"Name": "vpc-endpoint-state", "Values": ["pending", "available"]}])["VpcEndpoints"]
+    assert endpoints == []

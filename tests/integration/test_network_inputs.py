@@ -1,9 +1,10 @@
 """Bad input to the network role fails before any AWS call, naming the variable; check mode on an
-empty account predicts without creating; adopt mode creates nothing; the bastion variant; the key
-pair the hosts are reached with."""
+empty account predicts without creating; adopt mode creates nothing; the bastion variant (a newer
+image, and its replacement when asked); scaling down; the key pair the hosts are reached with."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -11,7 +12,9 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from tests.emulator.recorder import call_name
 from tests.integration.ansible_runner import run_playbook
+from tests.integration.images import AL2023_OWNER, AL2023_SOURCE, publish_image
 
 INVENTORY = "tests/integration/inventory"
 # cloud.yml runs every cloud role; these tests are about the network role alone.
@@ -100,7 +103,7 @@ def test_adopt_mode_with_an_unknown_vpc_fails_clearly(emulator, hand_built, aws_
     assert "network_vpc_id vpc-0123456789abcdef0" in result.stdout
 
 
-def test_bastion_takes_over_ssh_to_the_web_hosts(emulator, aws_env, aws, tmp_path):
+def test_bastion_takes_over_ssh_to_the_web_hosts(emulator, aws_env, aws, recording, tmp_path):
     emulator.reset()
     # A key pair made by hand in the console, its private key downloaded: adopted as it is.
     key_file = tmp_path / "admin-key.pem"
@@ -131,6 +134,33 @@ def test_bastion_takes_over_ssh_to_the_web_hosts(emulator, aws_env, aws, tmp_pat
     assert image["Name"] == "al2023-ami-2023.12.20260930.0-kernel-6.1-x86_64"
     live = [{"Name": "state", "Values": ["pending", "available"]}]
     assert ec2.describe_nat_gateways(Filters=live)["NatGateways"] == []
+
+    # A newer Amazon Linux image launches no second bastion and no second web host.
+    newer = publish_image(aws, AL2023_OWNER, AL2023_SOURCE, "al2023-ami-2023.12.20261201.0-kernel-6.1-x86_64")
+    with recording() as rec:
+        again = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, extra_vars=extra, inventory=INVENTORY)
+    assert again.rc == 0, again.stdout[-3000:]
+    assert again.changed == 0, again.changed_tasks()
+    assert "ec2:RunInstances" not in rec.summary()["by_call"]
+    assert again.outputs["network_outputs"]["bastion_instance_id"] == outputs["bastion_instance_id"]
+    assert again.outputs["network_outputs"]["web_instance_ids"] == outputs["web_instance_ids"]
+
+    # Asked to, the role launches the bastion again on it (terminated first); the web host stays.
+    with recording() as rec:
+        renewed = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=INVENTORY,
+                               extra_vars={**extra, "network_bastion_replace_on_ami_change": True})
+    assert renewed.rc == 0, renewed.stdout[-3000:]
+    calls = [c for c in (call_name(json.loads(line)) for line in rec.lines)
+             if c in ("ec2:TerminateInstances", "ec2:RunInstances")]
+    assert calls == ["ec2:TerminateInstances", "ec2:RunInstances"]
+    new_bastion = renewed.outputs["network_outputs"]["bastion_instance_id"]
+    assert new_bastion not in ("", outputs["bastion_instance_id"])
+    assert renewed.outputs["network_outputs"]["web_instance_ids"] == outputs["web_instance_ids"]
+    states = {i["InstanceId"]: (i["State"]["Name"], i["ImageId"], i["SubnetId"])
+              for r in ec2.describe_instances(InstanceIds=[outputs["bastion_instance_id"], new_bastion])["Reservations"]
+              for i in r["Instances"]}
+    assert states == {outputs["bastion_instance_id"]: ("terminated", bastion["ImageId"], bastion["SubnetId"]),
+                      new_bastion: ("running", newer, bastion["SubnetId"])}
 
     # Turning the bastion off terminates it and gives SSH back to the admin CIDRs.
     off = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=INVENTORY,

@@ -150,6 +150,8 @@ def inventory_of(aws) -> dict:
             {"Name": "group-name", "Values": [f"{STACK}-{g}" for g in ("alb", "web", "db", "cache", "bastion")]},
         ])["SecurityGroups"],
         "route_tables": ec2.describe_route_tables(Filters=by_stack)["RouteTables"],
+        "vpc_endpoints": ec2.describe_vpc_endpoints(Filters=[
+            *by_stack, {"Name": "vpc-endpoint-state", "Values": ["pending", "available"]}])["VpcEndpoints"],
         "alb": named(elb.describe_load_balancers()["LoadBalancers"], "LoadBalancerName", f"{STACK}-alb"),
         "target_group": named(elb.describe_target_groups()["TargetGroups"], "TargetGroupName", f"{STACK}-web"),
         "private_zone": [z for z in zones if z["Config"].get("Comment") == f"{STACK} private zone"],
