@@ -2,17 +2,26 @@
 validated in the zone, HTTPS listener, HTTP redirected), a second run of both changes nothing (the
 network role leaves the redirect alone), check mode changes nothing, the published site host;
 without a domain the role makes nothing and the site host is the load balancer; a registered
-domain's name servers follow the zone; bad input fails before any AWS call, naming the variable."""
+domain's name servers follow the zone; bad input fails before any AWS call, naming the variable, and
+a reserved stack_domain stops playbooks/cloud.yml before its first role. Before waiting for the
+certificate the role says whether the domain is delegated to its zone (asking a stub resolver on
+127.0.0.1) with the zone's name servers, and a timeout names them (an emulator of its own that
+issues certificates only after an hour)."""
 
 from __future__ import annotations
 
+import re
+
+import boto3
 import pytest
 
+from tests.emulator.server import DEFAULT_REGION, MotoServer, free_port
 from tests.integration.ansible_runner import run_playbook
+from tests.integration.stack_network import build_network
 
 INVENTORY = "tests/integration/inventory"
 PLAYBOOK = "dns.yml"
-DOMAIN = "sample.example"  # inventories/local/group_vars/all/stack.yml
+DOMAIN = "aws-intro-sample.com"  # inventories/local/group_vars/all/stack.yml
 REDIRECT = {"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "Host": "#{host}",
                                                    "Path": "/#{path}", "Query": "#{query}", "StatusCode": "HTTP_301"}}
 
@@ -120,18 +129,28 @@ def test_lookup_alone_finds_the_same_outputs(converged, outputs, aws_env, record
 
 
 def test_without_a_domain_the_site_host_is_the_load_balancer(converged, network, aws_env, recording):
+    """stack_domain "" (the AWS inventory's default) through the dns and mail roles: nothing is made
+    (no zone, certificate, SES identity or SMTP user), on any run and in check mode."""
+    variables = {"stack_domain": "", "test_output_vars": ["dns_outputs", "mail_outputs"]}
     with recording() as rec:
-        result = run_playbook(PLAYBOOK, aws_env, inventory=INVENTORY, extra_vars={"stack_domain": ""},
-                              args=("--tags", "dns"))
+        result = run_playbook(PLAYBOOK, aws_env, inventory=INVENTORY, extra_vars=variables, args=("--tags", "dns,mail"))
     assert result.rc == 0, result.stdout[-4000:]
     assert result.changed == 0, result.changed_tasks()
     assert result.outputs["dns_outputs"]["site_host"] == network["alb_dns_name"]
     assert result.outputs["dns_outputs"]["site_url"] == f"http://{network['alb_dns_name']}"
     assert result.outputs["dns_outputs"]["public_zone_id"] == ""
+    assert result.outputs["mail_outputs"]["smtp_address"] == result.outputs["mail_outputs"]["identity"] == ""
+    assert "Mail is off" in result.stdout
     calls = rec.summary()["by_call"]
-    assert not [c for c in calls if c.startswith("acm:")], calls
+    assert not [c for c in calls if c.startswith(("acm:", "iam:"))], calls
     reads = ("Describe", "Get", "List", "GET")
     assert [c for c in calls if not c.split(":", 1)[1].startswith(reads)] == []
+    for check in (False, True):
+        again = run_playbook(PLAYBOOK, aws_env, inventory=INVENTORY, extra_vars=variables, check=check,
+                             args=("--tags", "dns,mail"))
+        assert again.rc == 0, again.stdout[-4000:]
+        assert again.changed == 0, again.changed_tasks()
+        assert again.outputs == result.outputs
 
 
 def test_a_registered_domain_gets_the_zone_name_servers(converged, aws_env, aws):
@@ -165,18 +184,20 @@ def test_a_registered_domain_gets_the_zone_name_servers(converged, aws_env, aws)
     ("extra_vars", "message"),
     [
         pytest.param({"stack_domain": "not a domain"}, "stack_domain must be a domain name", id="not-a-domain"),
-        pytest.param({"stack_domain": "example.com."}, "stack_domain must be a domain name", id="trailing-dot"),
-        pytest.param({"dns_certificate_extra_names": ["www.elsewhere.example"]},
-                     "dns_certificate_extra_names: 'www.elsewhere.example' is not a name inside the zone",
+        pytest.param({"stack_domain": f"{DOMAIN}."}, "stack_domain must be a domain name", id="trailing-dot"),
+        pytest.param({"dns_certificate_extra_names": ["www.elsewhere.com"]},
+                     "dns_certificate_extra_names: 'www.elsewhere.com' is not a name inside the zone",
                      id="san-outside"),
-        pytest.param({"dns_certificate_extra_names": ["notsample.example"]},
-                     "dns_certificate_extra_names: 'notsample.example' is not a name inside the zone",
+        pytest.param({"dns_certificate_extra_names": [f"not{DOMAIN}"]},
+                     f"dns_certificate_extra_names: 'not{DOMAIN}' is not a name inside the zone",
                      id="san-suffix-but-not-subdomain"),
         pytest.param({"dns_domain_register": True}, "dns_domain_register is true, so dns_domain_contact needs",
                      id="register-without-contact"),
         pytest.param({"dns_domain_register": True, "dns_domain_contact": {"first_name": "Jane"}},
                      "dns_domain_contact needs last_name, address_line_1", id="register-with-partial-contact"),
         pytest.param({"dns_record_names": ["bad_name"]}, "dns_record_names: 'bad_name'", id="bad-record-name"),
+        pytest.param({"dns_delegation_resolvers": ["dns.google"]}, "dns_delegation_resolvers must be IPv4 addresses",
+                     id="resolver-not-an-address"),
     ],
 )
 def test_bad_input_fails_before_any_aws_call(emulator, aws_env, recording, extra_vars, message):
@@ -185,3 +206,179 @@ def test_bad_input_fails_before_any_aws_call(emulator, aws_env, recording, extra
     assert result.rc != 0
     assert message in result.stdout
     assert rec.summary()["total"] == 0, rec.summary()
+
+
+# RFC 2606 sections 2 and 3, RFC 6761 section 6: never delegated, refused by Route 53.
+RESERVED = ["example.com", "example.net", "example.org", "www.example.com", "shop.example.org",
+            "sample.test", "sample.example", "site.invalid", "app.localhost"]
+
+
+def flat(text):
+    """Output with its line wrapping and quoting undone (the YAML callback folds long messages and
+    doubles the single quotes of a single-quoted one)."""
+    return " ".join(text.split()).replace("''", "'")
+
+
+@pytest.mark.parametrize("domain", RESERVED)
+def test_a_reserved_domain_stops_the_whole_run_before_any_aws_call(emulator, aws_env, recording, domain):
+    with recording() as rec:
+        result = run_playbook("playbooks/cloud.yml", aws_env, inventory=INVENTORY, extra_vars={"stack_domain": domain})
+    assert result.rc != 0
+    assert result.failed == 1
+    reserved = f"stack_domain '{domain}' is reserved for documentation and testing (RFC 2606, RFC 6761"
+    assert reserved in flat(result.stdout)
+    assert "TASK [aws_intro.stack.network" not in result.stdout
+    assert rec.summary()["total"] == 0, rec.summary()
+
+
+@pytest.mark.parametrize(
+    ("tags", "extra_vars", "message"),
+    [
+        pytest.param("dns", {"stack_domain": "example.com"}, "stack_domain 'example.com' is reserved", id="dns"),
+        pytest.param("mail", {"stack_domain": "example.com"}, "stack_domain 'example.com' is reserved", id="mail"),
+        pytest.param("network,mail", {"stack_domain": "example.com"}, "stack_domain 'example.com' is reserved",
+                     id="network-and-mail"),
+        pytest.param("mail", {"mail_domain": "mail.example.net"},
+                     "mail_domain 'mail.example.net' (by default stack_domain) is reserved", id="mail-domain"),
+    ],
+)
+def test_a_reserved_domain_stops_the_tags_that_use_it(emulator, aws_env, recording, tags, extra_vars, message):
+    with recording() as rec:
+        result = run_playbook("playbooks/cloud.yml", aws_env, inventory=INVENTORY, extra_vars=extra_vars,
+                              args=("--tags", tags))
+    assert result.rc != 0
+    assert message in flat(result.stdout)
+    assert "TASK [aws_intro.stack.network" not in result.stdout
+    assert rec.summary()["total"] == 0, rec.summary()
+
+
+@pytest.mark.parametrize("domain", ["", "myexample.com", "example.co", "examples.org", "test.com", "invalid.net",
+                                    "localhost.io", "sample.example.co.uk", DOMAIN])
+def test_names_that_only_look_reserved_pass_the_checks(emulator, aws_env, recording, domain):
+    with recording() as rec:
+        result = run_playbook("dns_validate.yml", aws_env, inventory=INVENTORY, extra_vars={"stack_domain": domain})
+    assert result.rc == 0, result.stdout[-3000:]
+    assert rec.summary()["total"] == 0, rec.summary()
+
+
+# The delegation check and the wait's timeout, on an emulator of its own whose certificates stay
+# PENDING_VALIDATION for an hour (as on AWS while the validation record does not resolve publicly).
+WAIT = 5  # dns_certificate_wait_timeout of these runs
+PARKING = ["ns1.parking-registrar.net", "ns2.parking-registrar.net"]
+WAIT_TASK = "TASK [aws_intro.stack.dns : Wait until ACM has issued the certificate"
+
+
+@pytest.fixture(scope="module")
+def slow_acm():
+    with MotoServer(env={"MOTO_ACM_VALIDATION_WAIT": "3600"}) as server:
+        yield server
+
+
+def _clients(server):
+    def client(service, region=DEFAULT_REGION):
+        return boto3.client(service, endpoint_url=server.url, region_name=region,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")  # noqa: S106
+    return client
+
+
+def _build_load_balancer(aws, network):
+    """The load balancer and target group the network role makes, by name (what its lookup finds)."""
+    elbv2 = aws("elbv2")
+    alb = elbv2.create_load_balancer(Name="sample-alb", Subnets=network["public_subnet_ids"],
+                                     SecurityGroups=[network["security_group_ids"]["alb"]], Scheme="internet-facing",
+                                     Type="application")["LoadBalancers"][0]
+    group = elbv2.create_target_group(Name="sample-web", Protocol="HTTP", Port=80, VpcId=network["vpc_id"],
+                                      TargetType="instance")["TargetGroups"][0]
+    elbv2.create_listener(LoadBalancerArn=alb["LoadBalancerArn"], Protocol="HTTP", Port=80,
+                          DefaultActions=[{"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}])
+
+
+def _run_slow(server, resolver_port, **extra):
+    variables = {"dns_certificate_wait_timeout": WAIT, "dns_delegation_resolvers": ["127.0.0.1"],
+                 "dns_delegation_resolver_port": resolver_port, **extra}
+    return run_playbook(PLAYBOOK, server.environ(), inventory=INVENTORY, extra_vars=variables, args=("--tags", "dns"))
+
+
+def _zone_name_servers(aws):
+    (zone,) = [z for z in aws("route53").list_hosted_zones()["HostedZones"] if z["Name"] == f"{DOMAIN}."]
+    return sorted(n.lower() for n in aws("route53").get_hosted_zone(Id=zone["Id"])["DelegationSet"]["NameServers"])
+
+
+def _listed_name_servers(text):
+    """Every list of name servers printed after 'exactly these four:' in the (flattened) output."""
+    return [sorted(found.split(", ")) for found in re.findall(r"exactly these four: ([^;]+);", text)]
+
+
+def _before_and_after_the_wait(text, said):
+    """The output up to the wait task that follows `said`, and the output of the failure after it."""
+    wait = text.index(WAIT_TASK, text.index(said))  # the wait comes after what was said
+    return text[:wait], text[text.index("TASK [aws_intro.stack.dns : Fail, naming the name servers", wait):]
+
+
+@pytest.fixture(scope="module")
+def timed_out(slow_acm):
+    """A first run of the dns role and its wait step (playbooks/cloud.yml, tag dns) where nothing
+    answers DNS on 127.0.0.1 (a free port): it makes the zone and the certificate, then times out."""
+    aws = _clients(slow_acm)
+    _build_load_balancer(aws, build_network(aws))
+    result = _run_slow(slow_acm, free_port())
+    return result, aws
+
+
+def test_the_timeout_names_the_zone_name_servers_to_delegate_to(timed_out):
+    result, aws = timed_out
+    assert result.rc != 0
+    assert result.failed == 1
+    name_servers = _zone_name_servers(aws)
+    assert len(name_servers) == 4
+    text = flat(result.stdout)
+    # Printed before the wait, worded for a resolver that does not answer, then in the failure.
+    before, failure = _before_and_after_the_wait(
+        text, f"Cannot tell whether {DOMAIN} is delegated to its Route 53 zone: no answer from DNS")
+    assert _listed_name_servers(before) == [name_servers]
+    assert _listed_name_servers(failure)
+    assert all(found == name_servers for found in _listed_name_servers(failure))
+    assert f"The certificate of {DOMAIN} was not issued within dns_certificate_wait_timeout ({WAIT} s)." in failure
+    assert f"Delegate {DOMAIN} to its Route 53 zone: at the domain's registrar, set its name servers" in failure
+    assert "or set dns_domain_register: true" in failure
+    assert "stays PENDING_VALIDATION until its validation CNAME" in failure
+    assert "fails after 72 hours (AWS Certificate Manager User Guide, \"DNS validation\")" in failure
+    assert "(ACM: timed out waiting for the issue of certificate" in failure
+    (certificate,) = aws("acm").list_certificates()["CertificateSummaryList"]
+    assert certificate["Status"] == "PENDING_VALIDATION"
+
+
+@pytest.mark.parametrize(
+    ("answer", "said", "advice"),
+    [
+        pytest.param(None, f"{DOMAIN} is NOT delegated to its Route 53 zone: DNS answers that it does not exist "
+                     "(NXDOMAIN).", True, id="nxdomain"),
+        pytest.param(PARKING, f"{DOMAIN} is NOT delegated to its Route 53 zone: DNS answers the name servers "
+                     f"{', '.join(PARKING)}, not the zone's.", True, id="elsewhere"),
+        pytest.param("zone", f"{DOMAIN} is delegated to its Route 53 zone: DNS answers the zone's name servers",
+                     False, id="delegated"),
+    ],
+)
+def test_the_delegation_is_told_before_the_wait(timed_out, slow_acm, answer, said, advice):
+    pytest.importorskip("dns.message", reason="the stub resolver and community.general.dig need dnspython")
+    from tests.integration.stub_resolver import StubResolver
+
+    _first, aws = timed_out
+    name_servers = _zone_name_servers(aws)
+    answers = {} if answer is None else {DOMAIN: name_servers if answer == "zone" else answer}
+    with StubResolver(answers) as stub:
+        result = _run_slow(slow_acm, stub.port)
+    assert (DOMAIN, "NS") in stub.queries
+    assert result.rc != 0
+    assert result.failed == 1
+    text = flat(result.stdout)
+    before, failure = _before_and_after_the_wait(text, said)
+    assert _listed_name_servers(before) == ([name_servers] if advice else [])
+    assert all(found == name_servers for found in _listed_name_servers(failure))
+    if advice:
+        assert _listed_name_servers(failure)
+        assert f"Delegate {DOMAIN} to its Route 53 zone" in failure
+    else:
+        assert f"DNS answers the zone's name servers {', '.join(name_servers)}." in before
+        assert "DNS answers the zone's name servers, so the validation record may not have spread yet." in failure
+        assert f"Delegate {DOMAIN}" not in failure

@@ -16,7 +16,7 @@ import pytest
 from tests.integration.ansible_runner import run_playbook
 
 REGION = "ap-northeast-2"
-DOMAIN = "sample.example"  # stack_domain of the local inventory
+DOMAIN = "aws-intro-sample.com"  # stack_domain of the local inventory
 PATH = "/sample/mail/smtp"
 USER = "sample-smtp"
 TAGS = ("--tags", "mail")
@@ -168,15 +168,19 @@ def test_lookup_alone_finds_the_same_outputs(converged, outputs, aws_env, record
     [
         pytest.param({"mail_domain": "", "mail_sender_address": "noreply.example.com"}, "mail_sender_address",
                      id="malformed-sender-address"),
-        pytest.param({"mail_sender_address": "no reply@sample.example"}, "mail_sender_address",
+        pytest.param({"mail_sender_address": f"no reply@{DOMAIN}"}, "mail_sender_address",
                      id="malformed-sender-address-with-domain"),
-        pytest.param({"mail_from_domain": "mail.elsewhere.example"}, OUTSIDE,
+        pytest.param({"mail_from_domain": "mail.elsewhere.com"}, OUTSIDE,
                      id="mail-from-outside-the-domain"),
-        pytest.param({"mail_from_domain": "notsample.example"}, OUTSIDE,
+        pytest.param({"mail_from_domain": f"not{DOMAIN}"}, OUTSIDE,
                      id="mail-from-suffix-but-not-subdomain"),
         pytest.param({"mail_smtp_region": "us-west-1"}, "mail_smtp_region us-west-1 has no Amazon SES SMTP endpoint",
                      id="region-without-smtp"),
         pytest.param({"mail_smtp_region": "xx-nowhere-9"}, "mail_smtp_region xx-nowhere-9", id="unknown-region"),
+        pytest.param({"mail_domain": "example.org"}, "mail_domain 'example.org' (by default stack_domain) is reserved",
+                     id="reserved-mail-domain"),
+        pytest.param({"mail_domain": "mail.sample.test"},
+                     "mail_domain 'mail.sample.test' (by default stack_domain) is reserved", id="reserved-tld"),
     ],
 )
 def test_bad_input_fails_before_any_aws_call(converged, aws_env, recording, extra_vars, named):
@@ -184,7 +188,7 @@ def test_bad_input_fails_before_any_aws_call(converged, aws_env, recording, extr
         result = converge(aws_env, extra_vars)
     assert result.rc != 0
     assert result.failed == 1
-    assert named in result.stdout
+    assert named in flat(result.stdout)
     assert rec.summary()["total"] == 0, rec.summary()
 
 
@@ -216,17 +220,17 @@ def test_production_access_is_requested_when_opted_in(converged, aws_env, aws):
 
 def test_a_single_sender_address_without_a_domain(emulator, converged, aws_env, aws):
     emulator.reset()
-    extra = {"mail_domain": "", "mail_sender_address": "noreply@sample.example"}
+    extra = {"mail_domain": "", "mail_sender_address": f"noreply@{DOMAIN}"}
     first = converge(aws_env, extra)
     assert first.rc == 0, first.stdout[-4000:]
     assert first.changed > 0
-    assert aws("ses").list_identities()["Identities"] == ["noreply@sample.example"]
+    assert aws("ses").list_identities()["Identities"] == [f"noreply@{DOMAIN}"]
     assert aws("route53").list_hosted_zones()["HostedZones"] == []  # no zone needed, none looked for
     policy = aws("iam").get_user_policy(UserName=USER, PolicyName="ses-send-raw-email")["PolicyDocument"]
     (statement,) = policy["Statement"]
-    assert statement["Resource"][0].endswith(":identity/noreply@sample.example")
+    assert statement["Resource"][0].endswith(f":identity/noreply@{DOMAIN}")
     outputs = first.outputs["mail_outputs"]
-    assert (outputs["smtp_domain"], outputs["identity"]) == ("sample.example", "noreply@sample.example")
+    assert (outputs["smtp_domain"], outputs["identity"]) == (DOMAIN, f"noreply@{DOMAIN}")
     assert converge(aws_env, extra).changed == 0
     assert converge(aws_env, extra, check=True).changed == 0
 
@@ -246,4 +250,34 @@ def test_a_missing_public_zone_is_named(emulator, converged, aws_env):
     emulator.reset()
     result = converge(aws_env)
     assert result.rc != 0
-    assert "No public Route 53 zone named sample.example (mail_zone_name)" in result.stdout
+    assert f"No public Route 53 zone named {DOMAIN} (mail_zone_name)" in result.stdout
+
+
+def test_without_a_domain_or_a_sender_address_mail_is_off(emulator, converged, aws_env, aws, recording):
+    """stack_domain "" (the AWS inventory's default) and no mail_sender_address: nothing to send from,
+    so the role makes nothing, says so, and publishes empty SMTP values; on any run, and in check mode."""
+    emulator.reset()
+    extra = {"stack_domain": ""}
+    with recording() as rec:
+        first = converge(aws_env, extra)
+    assert first.rc == 0, first.stdout[-4000:]
+    assert first.changed == 0, first.changed_tasks()
+    assert "Mail is off: mail_domain (by default stack_domain) and mail_sender_address are both empty" in flat(
+        first.stdout)
+    outputs = first.outputs["mail_outputs"]
+    assert {k: v for k, v in outputs.items() if k not in ("smtp_port", "sandbox")} == {
+        "smtp_domain": "", "domain": "", "smtp_address": "", "smtp_username": "", "smtp_password": "",
+        "identity": "", "username_parameter": "", "password_parameter": ""}
+    assert outputs["sandbox"] is True
+    reads = ("Describe", "Get", "List", "GET")
+    assert [c for c in rec.summary()["by_call"] if not c.split(":", 1)[1].startswith(reads)] == []
+    assert aws("ses").list_identities()["Identities"] == []
+    assert aws("iam").list_users()["Users"] == []
+    assert aws("ssm").describe_parameters()["Parameters"] == []
+    again = converge(aws_env, extra)
+    assert again.rc == 0, again.stdout[-4000:]
+    assert again.changed == 0, again.changed_tasks()
+    assert again.outputs["mail_outputs"] == outputs
+    check = converge(aws_env, extra, check=True)
+    assert check.rc == 0, check.stdout[-4000:]
+    assert check.changed == 0, check.changed_tasks()

@@ -129,7 +129,7 @@ def test_report_names_what_aws_holds(reported, aws):
         "Redis primary endpoint": group["NodeGroups"][0]["PrimaryEndpoint"]["Address"],
         "Redis reader endpoint": group["NodeGroups"][0]["ReaderEndpoint"]["Address"],
         "SNS topic": topic[0],
-        "site URL": "https://sample.example",
+        "site URL": "https://aws-intro-sample.com",  # stack_domain of the local inventory
         "dashboard": "#dashboards/dashboard/sample",
     }
     expected.update({f"subnet {s}": s for s in subnets})

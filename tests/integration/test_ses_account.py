@@ -29,6 +29,6 @@ def test_production_access_is_requested_once(emulator, aws_env, aws):
     assert [r.changed for r in results] == [1, 1, 0, 0]
     details = aws("sesv2").get_account()["Details"]
     assert details["ReviewDetails"]["Status"] == "PENDING"
-    assert details["WebsiteURL"] == "https://sample.example"
+    assert details["WebsiteURL"] == "https://aws-intro-sample.com"  # stack_domain of the local inventory
     assert details["MailType"] == "TRANSACTIONAL"
-    assert details["AdditionalContactEmailAddresses"] == ["ops@sample.example"]
+    assert details["AdditionalContactEmailAddresses"] == ["ops@aws-intro-sample.com"]

@@ -19,7 +19,7 @@ from tests.integration.ansible_runner import run_playbook
 
 TEST_INVENTORY = "tests/integration/inventory"
 STACK = "td-stack"
-DOMAIN = "sample.example"  # inventories/local/group_vars/all/stack.yml
+DOMAIN = "aws-intro-sample.com"  # inventories/local/group_vars/all/stack.yml
 TEARDOWN = "playbooks/teardown.yml"
 CONFIRMED = {"stack_name": STACK, "teardown_confirm": STACK}
 OBJECT_KEY = "uploads/avatar.jpg"
