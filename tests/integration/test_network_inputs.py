@@ -57,10 +57,14 @@ def test_check_mode_on_an_empty_account_predicts_and_creates_nothing(emulator, a
     emulator.reset()
     result = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=INVENTORY, check=True)
     assert result.rc == 0, result.stdout[-3000:]
-    assert result.changed_tasks() == ["aws_intro.stack.network : Create the VPC"]
+    assert result.changed_tasks() == [
+        "aws_intro.stack.network : Key pair of the stack (a new pair's private key goes to network_key_file, 0600),"
+        " sample",
+        "aws_intro.stack.network : Create the VPC"]
     assert "the rest of the network role is not predicted" in result.stdout
     ec2 = aws("ec2")
     assert [v for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")] == []
+    assert ec2.describe_key_pairs()["KeyPairs"] == []
 
 
 @pytest.fixture
