@@ -62,7 +62,7 @@ molecule-rbenv: setup docker ## only the ruby role's rbenv scenario (builds Ruby
 molecule-openssl11: setup docker ## only the ruby role's OpenSSL 1.1 scenario (Ruby 2.7 on Debian 12, ~11 min)
 	tests/molecule.sh ruby_openssl11
 
-test: setup ## everything CI runs: lint, sanity, unit, integration, molecule, and make demo twice
+test: setup ## everything CI runs: lint, sanity, unit, integration, molecule, and make demo from nothing
 	tests/run-each.sh stages "make --no-print-directory" lint sanity unit integration molecule demo-check
 
 DEMO_TAGS ?= all
@@ -79,7 +79,7 @@ demo: setup docker ## build the stack in the local emulator (containers stand in
 	@echo "with AWS_ENDPOINT_URL set (try: ansible-inventory --graph);"
 	@echo "'make demo-down' stops it and removes the containers."
 
-demo-check: setup docker ## make demo from nothing, then again: no warning, and changed=0 the second time
+demo-check: setup docker ## make demo from nothing, with no warning (DEMO_CHECK_RUNS=2: then again, changed=0)
 	tests/demo-check.sh
 
 demo-shell: ## a shell whose AWS tools and Ansible talk to the running demo emulator

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The README's first command as a newcomer runs it, proved: `make demo` from nothing (no emulator
-# state, no demo containers), then again. The first run must pass and print no warning; the second
-# must report changed=0 on every host and print no warning either. Ends with one line:
-# `demo: passed` or `demo: FAILED (why)`.
+# state, no demo containers). It must pass, reach every web host through the bastion and print no
+# warning. With DEMO_CHECK_RUNS=2 it runs `make demo` again, which must report changed=0 on every
+# host and print no warning either (`make test` runs it once to stay inside CI's time: the second
+# run's changed=0 on the same playbooks is asserted by tests/integration/test_site.py).
+# Ends with one line: `demo: passed` or `demo: FAILED (why)`.
 #
 # Two deprecation notices are not ours to fix and are let through, by their exact text: amazon.aws
 # 10.1.2's iam_role and iam_role_info announce on every call that their
@@ -30,7 +32,9 @@ warnings() {  # the warning lines of a log, but the known one (and Ansible's hin
 make --no-print-directory demo-down >/dev/null 2>&1
 rm -rf .demo
 
-for run in first second; do
+runs=(first second)
+runs=("${runs[@]:0:${DEMO_CHECK_RUNS:-1}}")
+for run in "${runs[@]}"; do
   start=$(date +%s)
   make --no-print-directory demo >"$logs/$run.log" 2>&1 || { tail -40 "$logs/$run.log"; fail "$run make demo, log $logs/$run.log"; }
   echo "demo: $run run took $(( $(date +%s) - start )) s"
@@ -39,12 +43,15 @@ for run in first second; do
   fi
 done
 
-# Every recap of the second run (site, smoke, report) reports changed=0.
-recaps=$(grep -E '^\S+\s+: ok=[0-9]+ +changed=[0-9]+' "$logs/second.log")
-echo "$recaps"
-if echo "$recaps" | grep -qvE 'changed=0 '; then
-  fail "the second make demo changed something"
+last="$logs/${runs[-1]}.log"
+grep -q ' answers at http://' "$last" || fail "no web host answered the smoke test"
+if [ "${#runs[@]}" -gt 1 ]; then
+  # Every recap of the second run (site, smoke, report) reports changed=0.
+  recaps=$(grep -E '^\S+\s+: ok=[0-9]+ +changed=[0-9]+' "$last")
+  echo "$recaps"
+  if echo "$recaps" | grep -qvE 'changed=0 '; then
+    fail "the second make demo changed something"
+  fi
 fi
-grep -q ' answers at http://' "$logs/second.log" || fail "no web host answered the smoke test"
 make --no-print-directory demo-down >/dev/null 2>&1
 echo "demo: passed"

@@ -90,6 +90,8 @@ def test_site_builds_the_stack_and_deploys_every_web_host(site, web_hosts, aws):
     assert len(bastion) == 1
     running = {c["Names"]: c["State"] for c in stack_containers()}
     assert running == {**dict.fromkeys(web_hosts + bastion, "running"), "sample-services": "running"}
+    # No warning on the way (the test run turns deprecation notices off).
+    assert [line for line in site.stdout.splitlines() if line.startswith("[WARNING]")] == []
     # Every instance was launched with the stack's key pair, which the web containers trust.
     assert {i["KeyName"] for i in instances(aws, "web") + instances(aws, "bastion")} == {"sample"}
 
