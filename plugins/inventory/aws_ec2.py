@@ -25,8 +25,7 @@ notes:
   - If no credentials are provided and the control node has an associated IAM instance profile then the
     role will be used for authentication.
 author:
-  - Sloane Hertel (@s-hertel) (amazon.aws.aws_ec2)
-  - aws_intro.stack maintainers (the backport)
+  - Sloane Hertel (@s-hertel)
 options:
   regions:
     description:
