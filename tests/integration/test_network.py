@@ -101,8 +101,8 @@ def test_security_group_rules_are_exactly_as_specified(aws, outputs):
     expected = {
         "alb": {("tcp", 80, 80, "cidr", "0.0.0.0/0"), ("tcp", 443, 443, "cidr", "0.0.0.0/0")},
         "bastion": {("tcp", 22, 22, "cidr", ADMIN_CIDR)},
-        # No bastion in this stack, so SSH to the web hosts comes from the admin CIDR.
-        "web": {("tcp", 3000, 3000, "sg", "alb"), ("tcp", 22, 22, "cidr", ADMIN_CIDR)},
+        # The bastion is on by default (stack_connection ssh): SSH to the web hosts comes from it only.
+        "web": {("tcp", 3000, 3000, "sg", "alb"), ("tcp", 22, 22, "sg", "bastion")},
         "db": {("tcp", 3306, 3306, "sg", "web")},
         "cache": {("tcp", 6379, 6379, "sg", "web")},
     }
