@@ -174,12 +174,19 @@ def test_local_inventory_lists_the_web_instances(outputs, aws_env):
     # ansible-inventory marks composed values as {"__ansible_unsafe": value}.
     inventory = json.loads(proc.stdout, object_hook=lambda d: d.get("__ansible_unsafe", d) if len(d) == 1 else d)
     assert sorted(inventory["web"]["hosts"]) == sorted(outputs["web_instance_ids"])
-    assert sorted(inventory["stack_sample"]["hosts"]) == sorted(outputs["web_instance_ids"])
+    assert inventory["bastion"]["hosts"] == [outputs["bastion_instance_id"]]
+    assert sorted(inventory["stack_sample"]["hosts"]) == sorted([*outputs["web_instance_ids"],
+                                                                 outputs["bastion_instance_id"]])
     hostvars = inventory["_meta"]["hostvars"]
-    for instance_id in outputs["web_instance_ids"]:
-        assert hostvars[instance_id]["ansible_connection"] == "community.docker.docker"
-        assert hostvars[instance_id]["ansible_host"] == instance_id
-    azs = {hostvars[i]["placement"]["availability_zone"] for i in outputs["web_instance_ids"]}
+    # The same composition as inventories/aws: the web hosts at their private address (reached through
+    # the bastion), as the AMI's user; the instance's data under ec2_* (no `tags`, a reserved name).
+    for instance_id, address in zip(outputs["web_instance_ids"], outputs["web_private_ips"], strict=True):
+        assert hostvars[instance_id]["ansible_host"] == address
+        assert hostvars[instance_id]["ansible_user"] == "admin"
+        assert "tags" not in hostvars[instance_id]
+        assert hostvars[instance_id]["ec2_tags"]["Role"] == "web"
+    assert hostvars[outputs["bastion_instance_id"]]["ansible_host"] == "127.0.0.1"
+    azs = {hostvars[i]["ec2_placement"]["availability_zone"] for i in outputs["web_instance_ids"]}
     assert all(sorted(inventory[f"az_{az.replace('-', '_')}"]["hosts"]) for az in azs)
 
 
