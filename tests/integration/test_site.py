@@ -145,7 +145,7 @@ def test_the_aws_inventory_composes_the_same_ssh_path(site, web_hosts, aws_env, 
         assert ssh_args.endswith(f' admin@{bastion["PublicIpAddress"]}"'), ssh_args
     # stack_connection ssm: Session Manager instead, no bastion hop.
     ssm = composed_connection(aws_env, home, "-e", "stack_connection=ssm")
-    assert {connection for *_, connection in ssm.values()} == {"community.aws.aws_ssm"}
+    assert {connection for *_, connection in ssm.values()} == {"amazon.aws.aws_ssm"}
 
 
 def tasks_run(stdout: str) -> list[str]:
