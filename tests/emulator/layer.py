@@ -600,6 +600,14 @@ def fix_delete_cache_subnet_group() -> None:
     ElastiCacheResponse.delete_cache_subnet_group = delete_cache_subnet_group
 
 
+SSM_PAGE_MAX = 50  # DescribeParameters MaxResults: "Valid Range: Minimum value of 1. Maximum value of 50."
+
+
+def own_parameters(backend) -> int:  # type: ignore[no-untyped-def]
+    """The account's parameters in the region (AWS's public /aws/service tree moto loads is not the account's)."""
+    return sum(1 for name in backend._parameters if not name.startswith("/aws/"))
+
+
 def fix_ssm_describe_parameters_best_effort_pages() -> None:
     """DescribeParameters with filters may answer an empty first page that carries a NextToken.
 
@@ -610,9 +618,16 @@ def fix_ssm_describe_parameters_best_effort_pages() -> None:
     matching values up to that point and a NextToken. You can specify the NextToken in a subsequent call to get
     the next set of results." With a filter (a Name Equals filter finds one parameter among all the account's)
     that internal limit is what a caller meets first. moto 5.2 always puts the matches on the first page, so a
-    caller that reads one page looks right here and wrong on AWS. Here a filtered request's first page is
-    empty and has a NextToken; the next pages are moto's. Requests without a filter are left as moto answers
-    them (they list everything, and tests list the account's parameters that way).
+    caller that reads one page looks right here and wrong on AWS. Here, once the region holds more of the
+    account's parameters than the largest page (MaxResults, 50), a filtered request's first page is empty and
+    has a NextToken; the next pages are moto's. A region with fewer is answered on the first page, as AWS
+    answers a small account: the internal limit is met scanning many parameters, not a handful (the tests
+    that prove a caller pages put more than 50 parameters first). Requests without a filter are left as moto
+    answers them (they list everything, and tests list the account's parameters that way).
+
+    The threshold matters: community.aws.ssm_parameter waits for a new parameter with a waiter that reads
+    one DescribeParameters page; an empty first page on every call would make each creation wait 20 s and
+    warn "Timeout waiting for parameter to exist", which a small account on AWS does not see.
     """
     from moto.core.responses import ActionResult
     from moto.ssm.responses import SimpleSystemManagerResponse
@@ -621,7 +636,7 @@ def fix_ssm_describe_parameters_best_effort_pages() -> None:
 
     def describe_parameters(self):  # type: ignore[no-untyped-def]
         filtered = self._get_param("ParameterFilters") or self._get_param("Filters")
-        if not filtered or self._get_param("NextToken"):
+        if not filtered or self._get_param("NextToken") or own_parameters(self.ssm_backend) <= SSM_PAGE_MAX:
             return original(self)
         original(self)  # moto's validation of the filters (a bad filter fails on the first page, as on AWS)
         return ActionResult({"Parameters": [], "NextToken": "0"})  # moto's token of the first match
@@ -827,6 +842,58 @@ def fix_delete_vpc_with_endpoints() -> None:
     VPCBackend.delete_vpc = delete_vpc
 
 
+
+# The DB instance classes RDS for MySQL runs on (RDS User Guide, "Supported DB engines for DB instance classes",
+# the MySQL column: burstable db.t3 / db.t4g, general purpose db.m5 / db.m6g / db.m6i / db.m7g, memory
+# optimized db.r5 / db.r6g / db.r6i / db.r7g), with their sizes ("Hardware specifications for DB instance
+# classes"), and the storage types a MySQL instance can use.
+_SIZES_T = ("micro", "small", "medium", "large", "xlarge", "2xlarge")
+_SIZES_M = ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge")
+_RDS_MYSQL_CLASSES = tuple(
+    [f"db.{family}.{size}" for family in ("t3", "t4g") for size in _SIZES_T]
+    + [f"db.{family}.{size}" for family in ("m5", "m6g", "m6i", "m7g", "r5", "r6g", "r6i", "r7g") for size in _SIZES_M])
+_RDS_MYSQL_STORAGE_TYPES = ("gp2", "gp3", "io1", "io2")
+
+
+def fix_rds_orderable_mysql_options() -> None:
+    """DescribeOrderableDBInstanceOptions answers for RDS for MySQL.
+
+    AWS: RDS API Reference, DescribeOrderableDBInstanceOptions ("Describes the orderable DB instance options
+    for a specified DB engine"; filters Engine, EngineVersion, DBInstanceClass, LicenseModel, Vpc; paged by
+    MaxRecords, 20 to 1000, default 100, and Marker), OrderableDBInstanceOption. A class the engine version
+    does not run on, or a misspelt one, matches no option: the answer is an empty list, not an error. moto
+    5.2 answers only for aurora-postgresql and neptune ("Only the Aurora-Postgresql and Neptune-engine is
+    currently implemented") and an empty list for mysql, which would make every class look unorderable.
+    Here mysql gets one option per minor version above (_RDS_MYSQL_MINOR_VERSIONS), class and storage type,
+    orderable in every zone of the region (a to d), paged as RDS pages.
+    """
+    from moto.core.responses import ActionResult
+    from moto.rds.responses import RDSResponse
+
+    original = RDSResponse.describe_orderable_db_instance_options
+
+    def describe_orderable_db_instance_options(self):  # type: ignore[no-untyped-def]
+        if self.params.get("Engine") != "mysql":
+            return original(self)
+        version, klass = self.params.get("EngineVersion"), self.params.get("DBInstanceClass")
+        zones = [{"Name": f"{self.region}{letter}"} for letter in "abcd"]
+        options = [
+            {"Engine": "mysql", "EngineVersion": v, "DBInstanceClass": c, "LicenseModel": "general-public-license",
+             "AvailabilityZones": zones, "MultiAZCapable": True, "ReadReplicaCapable": True, "Vpc": True,
+             "SupportsStorageEncryption": True, "StorageType": storage, "SupportsIops": storage != "gp2",
+             "SupportsStorageAutoscaling": True, "MinStorageSize": 20, "MaxStorageSize": 65536}
+            for versions in _RDS_MYSQL_MINOR_VERSIONS.values() for v in versions if version in (None, v)
+            for c in _RDS_MYSQL_CLASSES if klass in (None, c)
+            for storage in _RDS_MYSQL_STORAGE_TYPES]
+        size = max(20, min(1000, int(self.params.get("MaxRecords") or 100)))
+        start = int(self.params.get("Marker") or 0)
+        page = {"OrderableDBInstanceOptions": options[start:start + size]}
+        if start + size < len(options):
+            page["Marker"] = str(start + size)
+        return ActionResult(page)
+
+    RDSResponse.describe_orderable_db_instance_options = describe_orderable_db_instance_options
+
 FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_rds_db_parameters_engine_defaults,
          fix_rds_static_parameters_pending_reboot, fix_rds_option_group_mysql84, fix_rds_engine_lifecycle_support,
          fix_rds_auto_minor_version_upgrade, fix_rds_gp3_baseline_performance,
@@ -835,7 +902,7 @@ FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_r
          fix_hosted_zone_of_a_registered_domain, fix_delete_cache_subnet_group,
          fix_ssm_describe_parameters_best_effort_pages, fix_iam_list_access_keys_best_effort_pages,
          fix_elbv2_deregistration_draining, fix_public_images_of_other_accounts,
-         fix_list_hosted_zones_by_name_pages, fix_delete_vpc_with_endpoints)
+         fix_list_hosted_zones_by_name_pages, fix_delete_vpc_with_endpoints, fix_rds_orderable_mysql_options)
 
 
 def apply_fixes() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
+from tests.emulator.layer import SSM_PAGE_MAX
 from tests.emulator.recorder import Recording
 from tests.emulator.server import DEFAULT_REGION, MotoServer
 from tests.integration.stack_network import build_network
@@ -46,3 +47,16 @@ def network(emulator, aws):
     """An emptied emulator with the stack's network built by boto3 (for roles that only look it up)."""
     emulator.reset()
     return build_network(aws)
+
+
+@pytest.fixture
+def busy_parameter_store(aws):
+    """More parameters in the region than one DescribeParameters page, removed afterwards: the emulator then
+    answers a filtered DescribeParameters with an empty first page and a NextToken, as AWS may (layer.py)."""
+    ssm = aws("ssm")
+    names = [f"/busy-account/parameter-{n:03d}" for n in range(SSM_PAGE_MAX + 1)]
+    for name in names:
+        ssm.put_parameter(Name=name, Value="filler", Type="String")
+    yield names
+    for start in range(0, len(names), 10):  # DeleteParameters takes 10 names at most
+        ssm.delete_parameters(Names=names[start:start + 10])

@@ -74,9 +74,9 @@ def test_credentials_are_stored_as_secure_strings(created, aws):
     assert created[3].outputs["result"]["smtp_username"] == username["Value"]
 
 
-def test_credentials_on_later_pages_are_kept_not_rotated(created, aws_env, aws, recording):
-    # The emulator pages as AWS may (tests/emulator/layer.py): a filtered DescribeParameters and ListAccessKeys
-    # answer an empty first page that says there is more.
+def test_credentials_on_later_pages_are_kept_not_rotated(created, aws_env, aws, recording, busy_parameter_store):
+    # In a busy account the emulator pages as AWS may (tests/emulator/layer.py): a filtered DescribeParameters
+    # and ListAccessKeys answer an empty first page that says there is more.
     name_filter = [{"Key": "Name", "Option": "Equals", "Values": [f"{PATH}/password"]}]
     first = aws("ssm").describe_parameters(ParameterFilters=name_filter)
     assert (first["Parameters"], bool(first.get("NextToken"))) == ([], True)

@@ -58,18 +58,23 @@ def test_a_group_reads_back_the_patch_level_after_create_and_upgrade(fixed):
 
 
 @mock_aws
-def test_a_filtered_describe_parameters_answers_an_empty_first_page(fixed):
+def test_a_filtered_describe_parameters_in_a_busy_account_answers_an_empty_first_page(fixed):
     ssm = boto3.client("ssm", region_name="ap-northeast-2")
+    name_filter = [{"Key": "Name", "Option": "Equals", "Values": ["/a/two"]}]
     for name in ("/a/one", "/a/two"):
         ssm.put_parameter(Name=name, Value="v", Type="String")
-    name_filter = [{"Key": "Name", "Option": "Equals", "Values": ["/a/two"]}]
+    # A small account is answered on the first page (community.aws.ssm_parameter's waiter reads only that one).
+    small = ssm.describe_parameters(ParameterFilters=name_filter)
+    assert ([p["Name"] for p in small["Parameters"]], small.get("NextToken")) == (["/a/two"], None)
+    for n in range(layer.SSM_PAGE_MAX - 1):
+        ssm.put_parameter(Name=f"/filler/{n}", Value="v", Type="String")
     first = ssm.describe_parameters(ParameterFilters=name_filter)
     assert first["Parameters"] == []
     second = ssm.describe_parameters(ParameterFilters=name_filter, NextToken=first["NextToken"])
     assert [p["Name"] for p in second["Parameters"]] == ["/a/two"]
     paged = ssm.get_paginator("describe_parameters").paginate(ParameterFilters=name_filter).build_full_result()
     assert [p["Name"] for p in paged["Parameters"]] == ["/a/two"]
-    assert len(ssm.describe_parameters()["Parameters"]) == 2  # without a filter, as moto answers
+    assert len(ssm.describe_parameters()["Parameters"]) == 10  # without a filter, as moto answers (a page of 10)
 
 
 @mock_aws
