@@ -185,7 +185,8 @@ def parameters(aws) -> list[str]:
 def test_the_converged_stack_has_everything(stack, aws):
     found = inventory_of(aws)
     assert [kind for kind, items in found.items() if not items] == []
-    assert len(found["instances"]) == 2
+    roles = sorted({t["Key"]: t["Value"] for t in i["Tags"]}["Role"] for i in found["instances"])
+    assert roles == ["bastion", "web", "web"]  # the bastion is on by default
     assert len(found["alarms"]) > 10
 
 
