@@ -476,9 +476,11 @@ def test_the_s3_endpoint_goes_when_turned_off(scaled_down, aws, outputs):
     assert scaled_down["result"].outputs["network_outputs"]["s3_endpoint_id"] == ""
 
 
-@pytest.mark.skip(reason="open defect: on the merged tree a check run after the endpoint was removed reports no "
-                         "change for 'S3 gateway endpoint on the private route table' (changed_tasks() == []); "
-                         "check mode does not yet predict a missing endpoint")
+@pytest.mark.skip(reason="open defect, upstream: amazon.aws 10.1.2 ec2_vpc_endpoint, given no vpc_endpoint_id, "
+                         "matches an existing endpoint by VPC, service and route tables without looking at its State "
+                         "(setup_creation/match_endpoints), so the endpoint deleted above, still listed as 'deleted' "
+                         "(DescribeVpcEndpoints lists Deleted endpoints on AWS too), is taken for a live one: no change"
+                         " is predicted, and a real run would not create it either")
 def test_check_mode_predicts_the_s3_endpoint_and_makes_none(scaled_down, aws, aws_env, outputs):
     check = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY, check=True,
                          extra_vars={"network_web_instance_count": 1, "network_tags": {"CostCenter": "web"}})
