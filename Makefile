@@ -11,7 +11,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 STACK_REGION ?= ap-northeast-2
 DEMO_DIR ?= .demo
 
-.PHONY: help ee-context setup lint sanity unit integration docker molecule molecule-rbenv molecule-openssl11 test demo demo-check demo-shell demo-down clean
+.PHONY: help ee-context setup lint sanity unit integration docker molecule molecule-rbenv molecule-openssl11 test demo demo-shell demo-down clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -62,8 +62,9 @@ molecule-rbenv: setup docker ## only the ruby role's rbenv scenario (builds Ruby
 molecule-openssl11: setup docker ## only the ruby role's OpenSSL 1.1 scenario (Ruby 2.7 on Debian 12, ~11 min)
 	tests/molecule.sh ruby_openssl11
 
-test: setup ## everything CI runs: lint, sanity, unit, integration, molecule, and make demo from nothing
-	tests/run-each.sh stages "make --no-print-directory" lint sanity unit integration molecule demo-check
+# `make demo` from nothing is part of `make integration`: tests/integration/test_site.py runs it.
+test: setup ## everything CI runs: lint, sanity, unit, integration (make demo from nothing included), molecule
+	tests/run-each.sh stages "make --no-print-directory" lint sanity unit integration molecule
 
 DEMO_TAGS ?= all
 
@@ -78,9 +79,6 @@ demo: setup docker ## build the stack in the local emulator (containers stand in
 	@echo "changes nothing; 'make demo-shell' gives a shell"
 	@echo "with AWS_ENDPOINT_URL set (try: ansible-inventory --graph);"
 	@echo "'make demo-down' stops it and removes the containers."
-
-demo-check: setup docker ## make demo from nothing, with no warning (DEMO_CHECK_RUNS=2: then again, changed=0)
-	tests/demo-check.sh
 
 demo-shell: ## a shell whose AWS tools and Ansible talk to the running demo emulator
 	eval "$$($(BIN)/python -m tests.emulator.server env --state-dir $(DEMO_DIR) --region $(STACK_REGION))" && \
