@@ -894,6 +894,31 @@ def fix_rds_orderable_mysql_options() -> None:
 
     RDSResponse.describe_orderable_db_instance_options = describe_orderable_db_instance_options
 
+
+def fix_rds_describe_option_groups_by_engine() -> None:
+    """DescribeOptionGroups filtered by engine (no OptionGroupName) answers a list, empty when none matches.
+
+    AWS: RDS API Reference, DescribeOptionGroups: every parameter is optional (OptionGroupName, EngineName,
+    MajorEngineVersion, ...); OptionGroupNotFoundFault is "The specified option group could not be found",
+    i.e. the named one. moto 5.2 raises OptionGroupNotFoundFault for an empty result and, without a name,
+    fails with KeyError 'option_group_name' (HTTP 500). Here a request without OptionGroupName that matches
+    nothing answers an empty OptionGroupsList; a named one that is missing still fails as on AWS.
+    """
+    from moto.rds.exceptions import OptionGroupNotFoundFaultError
+    from moto.rds.models import RDSBackend
+
+    original = RDSBackend.describe_option_groups
+
+    def describe_option_groups(self, option_group_kwargs):  # type: ignore[no-untyped-def]
+        if option_group_kwargs.get("option_group_name"):
+            return original(self, option_group_kwargs)
+        try:
+            return original(self, {"option_group_name": None, **option_group_kwargs})
+        except (OptionGroupNotFoundFaultError, KeyError):
+            return []
+
+    RDSBackend.describe_option_groups = describe_option_groups
+
 FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_rds_db_parameters_engine_defaults,
          fix_rds_static_parameters_pending_reboot, fix_rds_option_group_mysql84, fix_rds_engine_lifecycle_support,
          fix_rds_auto_minor_version_upgrade, fix_rds_gp3_baseline_performance,
@@ -902,7 +927,8 @@ FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_r
          fix_hosted_zone_of_a_registered_domain, fix_delete_cache_subnet_group,
          fix_ssm_describe_parameters_best_effort_pages, fix_iam_list_access_keys_best_effort_pages,
          fix_elbv2_deregistration_draining, fix_public_images_of_other_accounts,
-         fix_list_hosted_zones_by_name_pages, fix_delete_vpc_with_endpoints, fix_rds_orderable_mysql_options)
+         fix_list_hosted_zones_by_name_pages, fix_delete_vpc_with_endpoints, fix_rds_orderable_mysql_options,
+         fix_rds_describe_option_groups_by_engine)
 
 
 def apply_fixes() -> None:

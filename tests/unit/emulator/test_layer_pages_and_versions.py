@@ -96,3 +96,19 @@ def test_list_access_keys_answers_an_empty_truncated_first_page(fixed):
     assert [k["AccessKeyId"] for k in rest["AccessKeyMetadata"]] == [key]
     paged = iam.get_paginator("list_access_keys").paginate(UserName="u").build_full_result()
     assert [k["AccessKeyId"] for k in paged["AccessKeyMetadata"]] == [key]
+
+
+@mock_aws
+def test_option_groups_listed_by_engine_answer_a_list_even_an_empty_one(monkeypatch):
+    from moto.rds.models import RDSBackend
+
+    monkeypatch.setattr(RDSBackend, "describe_option_groups", RDSBackend.describe_option_groups)
+    layer.fix_rds_describe_option_groups_by_engine()
+    rds = boto3.client("rds", region_name="ap-northeast-2")
+    assert rds.describe_option_groups(EngineName="mysql", MajorEngineVersion="8.0")["OptionGroupsList"] == []
+    rds.create_option_group(OptionGroupName="g", EngineName="mysql", MajorEngineVersion="8.0",
+                            OptionGroupDescription="d")
+    listed = rds.describe_option_groups(EngineName="mysql", MajorEngineVersion="8.0")["OptionGroupsList"]
+    assert [g["OptionGroupName"] for g in listed] == ["g"]
+    with pytest.raises(rds.exceptions.OptionGroupNotFoundFault):
+        rds.describe_option_groups(OptionGroupName="missing")
