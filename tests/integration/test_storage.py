@@ -15,6 +15,7 @@ from tests.integration.ansible_runner import run_playbook
 INVENTORY = "tests/integration/inventory"
 PLAYBOOK = "storage.yml"
 EXTRA = {"storage_managed_policies": ["CloudWatchAgentServerPolicy"]}
+STORAGE_ONLY = ("--tags", "storage")
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +145,26 @@ def test_bad_input_fails_before_any_aws_call(emulator, aws_env, recording, extra
     assert result.rc != 0
     assert message in result.stdout
     assert rec.summary()["total"] == 0, rec.summary()
+
+
+def test_check_mode_reports_a_public_access_block_turned_off_and_the_run_puts_it_back(converged, outputs, aws_env,
+                                                                                       aws):
+    """Drift made by hand: one of the four public access blocks off. amazon.aws.s3_bucket has no check mode;
+    the role reads the bucket in check mode and predicts the repair, which a normal run then makes."""
+    s3 = aws("s3")
+    bucket = outputs["bucket"]
+    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False, "RestrictPublicBuckets": True})
+    check = run_playbook(PLAYBOOK, aws_env, extra_vars=EXTRA, inventory=INVENTORY, check=True, args=STORAGE_ONLY)
+    assert check.rc == 0, check.stdout[-4000:]
+    assert "aws_intro.stack.storage : Predict the bucket (check mode)" in check.changed_tasks()
+    said = " ".join(check.stdout.split())  # the YAML callback folds long lines
+    assert '"BlockPublicPolicy": false' in said, said[-3000:]
+    assert "-> all four on" in said
+    assert s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]["BlockPublicPolicy"] is False
+    repaired = run_playbook(PLAYBOOK, aws_env, extra_vars=EXTRA, inventory=INVENTORY, args=("--tags", "storage"))
+    assert repaired.rc == 0, repaired.stdout[-4000:]
+    assert s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]["BlockPublicPolicy"] is True
+    again = run_playbook(PLAYBOOK, aws_env, extra_vars=EXTRA, inventory=INVENTORY, check=True, args=STORAGE_ONLY)
+    assert again.rc == 0, again.stdout[-4000:]
+    assert again.changed == 0, again.changed_tasks()
