@@ -8,8 +8,9 @@ ElastiCache (db.home, cache.home). The real aws_ec2 inventory reaches the web ho
 bastion, as on AWS, and the hosts play deploys the offline fixture app in batches, taking each host out
 of the ALB target group while puma restarts. Then `local/smoke.yml` (a request to each host's nginx from
 the bastion) and `playbooks/report.yml`. It must pass and print no warning. Then, on that stack: a second
-run and a check run that change nothing, each role's tag alone, the aws inventory's SSH path, and the
-report's content (what AWS holds, a box per instance, no secret, a second report only reads).
+run and a check run that change nothing, what each role's tag selects (the host roles' tags and the
+database's run alone), the aws inventory's SSH path, and the report's content (what AWS holds, a box per
+instance, no secret, a second report only reads).
 """
 
 from __future__ import annotations
@@ -288,8 +289,31 @@ def test_check_mode_on_the_converged_stack_changes_nothing(site, web_hosts, aws_
         check.changed_tasks()
 
 
+HOST_ROLES = {"nginx", "ruby", "rails_app", "cloudwatch_agent"}
+
+
+def role_of(tag: str) -> str:
+    return "rails_app" if tag == "app" else tag
+
+
 @pytest.mark.parametrize("tag", CLOUD_TAGS + HOST_TAGS)
-def test_each_role_tag_works_alone_on_the_converged_stack(site, web_hosts, aws_env, tag):
+def test_each_role_tag_selects_its_role_and_no_other_host_role(site, aws_env, tag):
+    """What `--tags TAG` would run, listed without running it (--list-tasks): the role's own tasks, and of
+    the host roles only that one. The cloud roles' tags run alone in their own test files (each converges
+    with `--tags <role>` and asserts a second run changes nothing); below, the host roles' tags and the
+    database's run alone on the demo's stack."""
+    listed = run_playbook("local/site.yml", aws_env, args=("--tags", tag, "--list-tasks"))
+    assert listed.rc == 0, listed.stdout[-4000:]
+    roles = {m.group(1) for m in re.finditer(r"^\s+aws_intro\.stack\.(\w+) : (?!Validating arguments)",
+                                             listed.stdout, re.M)}
+    assert role_of(tag) in roles, listed.stdout[-4000:]
+    assert roles & HOST_ROLES == ({role_of(tag)} if role_of(tag) in HOST_ROLES else set())
+
+
+# Each host role, and a cloud role that reads the network it did not make in this run: alone on the converged
+# stack, each changes nothing and runs no other host role.
+@pytest.mark.parametrize("tag", ["database", *HOST_TAGS])
+def test_a_role_tag_works_alone_on_the_converged_stack(site, web_hosts, aws_env, tag):
     alone = run_playbook("local/site.yml", aws_env, args=("--tags", tag, "-e", "stack_web_serial=100%"))
     assert alone.rc == 0, alone.stdout[-4000:]
     assert {host: alone.count("changed", host) for host in alone.recap} == dict.fromkeys(alone.recap, 0), \
@@ -297,11 +321,9 @@ def test_each_role_tag_works_alone_on_the_converged_stack(site, web_hosts, aws_e
     # Role argument validation runs under every tag (ansible tags it `always`): not counted.
     roles_run = {m.group(1) for m in re.finditer(r"^aws_intro\.stack\.(\w+) : (?!Validating arguments)",
                                                    "\n".join(tasks_run(alone.stdout)), re.M)}
-    role = "rails_app" if tag == "app" else tag
-    assert role in roles_run
-    # The host roles run only under their own tag (cloud roles may run their lookups for others).
-    host_roles = {"nginx", "ruby", "rails_app", "cloudwatch_agent"}
-    assert roles_run & host_roles == ({role} if role in host_roles else set())
+    assert role_of(tag) in roles_run
+    # The host roles run only under their own tag (cloud roles may run their checks and lookups for others).
+    assert roles_run & HOST_ROLES == ({role_of(tag)} if role_of(tag) in HOST_ROLES else set())
 
 
 # The report of the demo's stack (playbooks/report.yml, as make demo runs it).
