@@ -3,6 +3,7 @@
     python -m tests.benchmarks.run site                 # first converge and no-op re-run of site.yml
     python -m tests.benchmarks.run overlap --rds 60 --elasticache 60 --acm 45
     python -m tests.benchmarks.run hosts --counts 1 4   # the hosts play with 1 and 4 web containers
+    python -m tests.benchmarks.run strategies           # the cloud play under linear and aws_intro_linear
 
 site:    wall time of the cloud play and of the hosts play (site.yml is the two), per role
          (ansible.posix.profile_roles), the AWS API calls of each run counted with the emulator's
@@ -11,6 +12,9 @@ overlap: the cloud play with the RDS instance, the replication group and the cer
          `creating` / `PENDING_VALIDATION` for the given seconds (tests/emulator/slow.py), against
          the slowest of them alone: the play should last about max(), not sum().
 hosts:   the hosts play's wall time with N web instances (containers) each.
+strategies: the cloud play's first converge and no-op re-run under Ansible's stock `linear` and under
+         the checkout's `aws_intro_linear` (Mitogen for Ansible), each on a fresh emulator, and the
+         ratios stock / Mitogen; the changed counts show both give the same result.
 
 Needs Docker (make docker) for site and hosts. Each run starts its own emulator and removes the
 stack's containers before and after. Results go to stdout and, with --json FILE, to a file.
@@ -49,11 +53,13 @@ def remove_containers() -> None:
         subprocess.run(["docker", "rm", "-f", *ids], capture_output=True, check=False)
 
 
-def playbook(moto: MotoServer, path: str, *args: str) -> dict:
+def playbook(moto: MotoServer, path: str, *args: str, strategy: str | None = None) -> dict:
     """Run one playbook against the emulator; wall time, per-role times, API calls, recap."""
     env = {**os.environ, **moto.environ(REGION), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
            "ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_roles,ansible.posix.profile_tasks",
            "PATH": f"{BIN}:{os.environ['PATH']}"}
+    if strategy:
+        env.update(ANSIBLE_STRATEGY=strategy, ANSIBLE_STRATEGY_PLUGINS=str(ROOT / "strategy_plugins"))
     command = [str(BIN / "ansible-playbook"), "-i", "inventories/local", path, *args]
     with Recording(moto.url) as recording:
         started = time.monotonic()
@@ -132,6 +138,21 @@ def bench_hosts(args) -> dict:
     return {"serial": args.serial, "web_hosts": results}
 
 
+def bench_strategies(_args) -> dict:
+    results = {}
+    for strategy in ("linear", "aws_intro_linear"):
+        with MotoServer() as moto:
+            first = playbook(moto, "playbooks/cloud.yml", strategy=strategy)
+            again = playbook(moto, "playbooks/cloud.yml", strategy=strategy)
+        results[strategy] = {"first_s": first["wall_s"], "again_s": again["wall_s"],
+                             "changed": [first["changed"], again["changed"]],
+                             "api_calls": [first["api_calls"], again["api_calls"]]}
+    stock, mitogen = results["linear"], results["aws_intro_linear"]
+    return {"cloud_play": results,
+            "stock_over_mitogen": {"first": round(stock["first_s"] / mitogen["first_s"], 2),
+                                   "again": round(stock["again_s"] / mitogen["again_s"], 2)}}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -147,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     hosts.add_argument("--counts", type=int, nargs="+", default=[1, 4])
     hosts.add_argument("--serial", default="100%", help="stack_web_serial for the hosts play")
     hosts.set_defaults(run=bench_hosts)
+    sub.add_parser("strategies").set_defaults(run=bench_strategies)
     args = parser.parse_args(argv)
     results = {"bench": args.bench, **args.run(args)}
     text = json.dumps(results, indent=2)
