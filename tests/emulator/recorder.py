@@ -52,6 +52,15 @@ def call_name(entry: dict) -> str:
     return f"{service}:{entry.get('method', '?')} {path}"
 
 
+# Calls that only read: the query/JSON actions Describe*, Get*, List*, Head* and the S3 REST reads.
+READS = ("Describe", "Get", "List", "Head", "GET", "HEAD")
+
+
+def is_read(call: str) -> bool:
+    """Whether a `service:Action` name only reads."""
+    return call.split(":", 1)[1].startswith(READS)
+
+
 def summarise(lines: list[str]) -> dict:
     calls = collections.Counter(call_name(json.loads(line)) for line in lines if line.strip())
     return {"total": sum(calls.values()), "by_call": dict(calls.most_common())}
@@ -77,6 +86,10 @@ class Recording:
 
     def summary(self) -> dict:
         return summarise(self.lines)
+
+    def writes(self) -> dict:
+        """{call: count} of the recorded calls that may change something (every call that is not a read)."""
+        return {call: n for call, n in self.summary()["by_call"].items() if not is_read(call)}
 
 
 def main(argv: list[str] | None = None) -> int:
