@@ -10,15 +10,15 @@ export PATH := $(abspath $(BIN)):$(subst $(abspath $(BIN)):,,$(PATH))
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 STACK_REGION ?= ap-northeast-2
 DEMO_DIR ?= .demo
-# Plays started by make run with Mitogen for Ansible (strategy_plugins/aws_intro_linear.py; stock
-# linear when mitogen is not installed): about 1.6x faster here. `make demo STRATEGY=linear` runs
-# Ansible's own strategy, without ansible-core's deprecation notice for third-party strategies.
-STRATEGY ?= aws_intro_linear
-export ANSIBLE_STRATEGY := $(STRATEGY)
+# The tests run their plays with Mitogen for Ansible (strategy_plugins/aws_intro_linear.py; stock linear
+# when mitogen is not installed); `make demo`, a user's first run, keeps Ansible's own strategy.
+# `make integration TEST_STRATEGY=linear` runs the tests stock.
+TEST_STRATEGY ?= aws_intro_linear
+integration molecule molecule-app molecule-rbenv molecule-openssl11: export ANSIBLE_STRATEGY = $(TEST_STRATEGY)
 # Also for molecule, which writes an ansible.cfg of its own.
 export ANSIBLE_STRATEGY_PLUGINS := $(CURDIR)/strategy_plugins
 
-.PHONY: help ee-context setup lint sanity unit integration docker molecule molecule-rbenv molecule-openssl11 test demo demo-shell demo-down clean
+.PHONY: help ee-context setup lint sanity unit integration docker molecule molecule-app molecule-rbenv molecule-openssl11 test demo demo-shell demo-down clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -55,13 +55,19 @@ docker: ## make sure a Docker engine runs and the Debian 12 images exist (built 
 
 # Scenarios left out of `make molecule` (and so of `make test`) to keep CI inside its 90 minutes:
 # ruby_rbenv builds Ruby from source (about 8 min on 2 cores, measured), ruby_openssl11 builds
-# OpenSSL 1.1 and Ruby 2.7 (about 11 min, measured); each keeps a target of its own (`make molecule-rbenv`,
-# `make molecule-openssl11`). `make molecule MOLECULE_MANUAL=` runs every scenario.
-MOLECULE_MANUAL ?= ruby_rbenv ruby_openssl11
+# OpenSSL 1.1 and Ruby 2.7 (about 11 min, measured), rails_app deploys nginx, Ruby and the app on one host
+# against MariaDB and Redis (12 to 14 min, measured), which `make integration` also does on two hosts
+# through the bastion (tests/integration/test_site.py: make demo, a no-op run, check mode, tags);
+# each keeps a target of its own (`make molecule-rbenv`, `make molecule-openssl11`, `make molecule-app`).
+# `make molecule MOLECULE_MANUAL=` runs every scenario.
+MOLECULE_MANUAL ?= ruby_rbenv ruby_openssl11 rails_app
 MOLECULE_SCENARIOS ?= $(filter-out $(MOLECULE_MANUAL),$(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 
 molecule: setup docker ## host-role scenarios in Docker (systemd, real services), but MOLECULE_MANUAL
 	tests/molecule.sh $(MOLECULE_SCENARIOS)
+
+molecule-app: setup docker ## only the app hosts scenario (nginx, ruby, rails_app with MariaDB and Redis, ~13 min)
+	tests/molecule.sh rails_app
 
 molecule-rbenv: setup docker ## only the ruby role's rbenv scenario (builds Ruby from a local mirror, ~8 min)
 	tests/molecule.sh ruby_rbenv
