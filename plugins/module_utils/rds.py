@@ -3,12 +3,13 @@
 # Copyright: aws_intro.stack contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Amazon RDS calls of the rds_instance_lifecycle_support module.
+"""Amazon RDS calls of the rds_instance_lifecycle_support and rds_instance_parameters_info modules.
 
-Every API call is wrapped by an error handler (AnsibleRDSLifecycleError) and AWSRetry.jittered_backoff();
-a DB instance that does not exist reads as None.
+Every API call is wrapped by an error handler (AnsibleRDSLifecycleError, AnsibleRDSParametersError) and
+AWSRetry.jittered_backoff(); a DB instance or a DB parameter group that does not exist reads as None.
 """
 
+from ansible.module_utils.parsing.convert_bool import BOOLEANS_TRUE
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
@@ -54,3 +55,84 @@ def modify_lifecycle_support(client, db_instance_identifier, engine_lifecycle_su
 def lifecycle_support(instance):
     """The EngineLifecycleSupport of a DBInstance (RDS's default when the field is absent)."""
     return instance.get("EngineLifecycleSupport") or DEFAULT_LIFECYCLE_SUPPORT
+
+
+class AnsibleRDSParametersError(AnsibleAWSError):
+    pass
+
+
+class RDSParameterGroupErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AnsibleRDSParametersError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("DBParameterGroupNotFound")
+
+
+@RDSParameterGroupErrorHandler.list_error_handler("describe DB parameters", default_value=None)
+@AWSRetry.jittered_backoff()
+def describe_db_parameters(client, db_parameter_group_name, source=None):
+    """Every parameter of a DB parameter group (DescribeDBParameters pages by 100), None for a missing group."""
+    params = {"DBParameterGroupName": db_parameter_group_name}
+    if source:
+        params["Source"] = source
+    paginator = client.get_paginator("describe_db_parameters")
+    return paginator.paginate(**params).build_full_result()["Parameters"]
+
+
+# The value amazon.aws.rds_instance_param_group sends for a wanted value (its convert_parameter(), 10.1.2):
+# integers may carry a K/M/G/T multiplier, booleans go as 1/0, everything as a string. A planned
+# difference is then exactly a parameter that module would modify.
+INT_MODIFIERS = {"K": 1024, "M": pow(1024, 2), "G": pow(1024, 3), "T": pow(1024, 4)}
+
+
+def convert_parameter(parameter, value):
+    converted = value
+    if parameter.get("DataType") == "integer":
+        if isinstance(value, bool):
+            converted = 1 if value else 0
+        elif isinstance(value, str):
+            for suffix, modifier in INT_MODIFIERS.items():
+                if value.endswith(suffix) and value[:-1].isdigit():
+                    converted = int(value[:-1]) * modifier
+    elif parameter.get("DataType") == "boolean":
+        if isinstance(value, str):
+            converted = value in BOOLEANS_TRUE
+        converted = 1 if converted else 0
+    return str(converted)
+
+
+def plan_parameters(current, wanted):
+    """(differences, errors) between a group's parameters and the wanted values, as the upstream module sees them.
+
+    differences: [{"name", "before", "after"}] for every wanted value the group does not hold (an engine
+    default has no value, so it always differs); errors: a name the family does not know, or one it does
+    not let anyone modify.
+    """
+    lookup = dict((parameter["ParameterName"], parameter) for parameter in current)
+    differences, errors = [], []
+    for name in sorted(wanted):
+        if name not in lookup:
+            errors.append("Parameter {0} is not an available parameter of the group's family".format(name))
+            continue
+        after = convert_parameter(lookup[name], wanted[name])
+        before = lookup[name].get("ParameterValue")
+        if after == before:
+            continue
+        if not lookup[name].get("IsModifiable"):
+            errors.append("Parameter {0} is not modifiable".format(name))
+            continue
+        differences.append({"name": name, "before": before, "after": after})
+    return differences, errors
+
+
+def normalize_parameter(parameter):
+    return {
+        "parameter_name": parameter.get("ParameterName"),
+        "parameter_value": parameter.get("ParameterValue"),
+        "source": parameter.get("Source"),
+        "data_type": parameter.get("DataType"),
+        "apply_type": parameter.get("ApplyType"),
+        "apply_method": parameter.get("ApplyMethod"),
+        "is_modifiable": bool(parameter.get("IsModifiable")),
+    }

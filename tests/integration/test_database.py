@@ -166,21 +166,40 @@ def test_check_mode_on_the_converged_database_reports_no_change(converged, aws_e
     assert check.changed == 0, check.changed_tasks()
 
 
+def test_a_parameter_changed_by_hand_is_reported_by_check_mode_and_put_back_by_a_run(converged, aws_env, aws,
+                                                                                       recording):
+    rds = aws("rds")
+    rds.modify_db_parameter_group(DBParameterGroupName=GROUP, Parameters=[
+        {"ParameterName": "time_zone", "ParameterValue": "UTC", "ApplyMethod": "immediate"}])
+    with recording() as rec:
+        check = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS, check=True)
+    assert check.rc == 0, check.stdout[-5000:]
+    assert check.changed_tasks() == ["aws_intro.stack.database : Predict the parameter values a run would set "
+                                     "(check mode)"]
+    assert "Would set time_zone from UTC to Asia/Seoul" in check.stdout
+    assert writes(rec) == []
+
+    repair = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS)
+    assert repair.rc == 0, repair.stdout[-5000:]
+    assert repair.changed_tasks() == ["aws_intro.stack.database : Parameter group with utf8mb4 and Asia/Seoul, "
+                                      "family mysql8.4"]
+    values = {p["ParameterName"]: p.get("ParameterValue")
+              for p in rds.describe_db_parameters(DBParameterGroupName=GROUP, Source="user")["Parameters"]}
+    assert values["time_zone"] == "Asia/Seoul"
+
+
 def test_wait_step_alone_publishes_the_same_outputs_without_writing(outputs, aws_env, recording):
     with recording() as rec:
         found = run_playbook("database_lookup.yml", aws_env, inventory=INVENTORY)
     assert found.rc == 0, found.stdout[-5000:]
     assert found.changed == 0, found.changed_tasks()
     assert found.outputs["database_outputs"] == outputs
-    writes = [c for c in rec.summary()["by_call"]
-              if not c.split(":", 1)[1].startswith(("Describe", "Get", "List", "GET"))]
-    assert writes == [], "the wait step re-wrote something on a converged database"
+    assert rec.writes() == {}, "the wait step re-wrote something on a converged database"
 
 
 def writes(rec) -> list[str]:
-    """The recorded calls that may change something (every call but Describe*, Get*, List*)."""
-    reads = ("Describe", "Get", "List", "GET")
-    return [c for c in rec.summary()["by_call"] if not c.split(":", 1)[1].startswith(reads)]
+    """The recorded calls that may change something."""
+    return list(rec.writes())
 
 
 def read_instance(aws) -> dict:
