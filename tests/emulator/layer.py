@@ -7,7 +7,9 @@ fix here names the AWS documentation it restores.
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 
 
 def fix_nat_gateway_tag_resource_type() -> None:
@@ -919,6 +921,93 @@ def fix_rds_describe_option_groups_by_engine() -> None:
 
     RDSBackend.describe_option_groups = describe_option_groups
 
+# The network interfaces a deleted load balancer, DB instance or replication group leaves behind, by the
+# security group or subnet they hold, until when (time.monotonic()).
+_LINGERING: dict[str, float] = {}
+
+
+def _hold(ids, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    until = time.monotonic() + seconds
+    for resource_id in ids:
+        if resource_id:
+            _LINGERING[resource_id] = max(_LINGERING.get(resource_id, 0.0), until)
+
+
+def _held(resource_id: str | None) -> bool:
+    return bool(resource_id) and _LINGERING.get(resource_id, 0.0) > time.monotonic()
+
+
+def fix_lingering_network_interfaces() -> None:
+    """A deleted load balancer, DB instance or replication group holds its subnets and security groups a while.
+
+    AWS: these services put requester-managed network interfaces in the VPC's subnets, with the resource's
+    security groups, and remove them some time after the resource is gone. Until then the EC2 API
+    Reference's DeleteSecurityGroup fails with DependencyViolation ("resource sg-... has a dependent
+    object": a group in use by a network interface) and DeleteSubnet likewise ("The subnet ... has
+    dependencies and cannot be deleted"); AWS re:Post, "Troubleshoot dependency errors when I delete a VPC",
+    and hashicorp/terraform-provider-aws#40 (an ALB's security group failing to delete after the ALB) show
+    it. moto 5.2 deletes at once. Here each such deletion holds the resource's security groups and subnets
+    for LAYER_ENI_LINGER_SECONDS (default 4 s: long enough for a run to meet it, short for the suite).
+    """
+    from moto.ec2.exceptions import DependencyViolationError
+    from moto.ec2.models.security_groups import SecurityGroupBackend
+    from moto.ec2.models.subnets import SubnetBackend
+    from moto.elasticache.models import ElastiCacheBackend
+    from moto.elbv2.models import ELBv2Backend
+    from moto.rds.models import RDSBackend
+
+    seconds = float(os.environ.get("LAYER_ENI_LINGER_SECONDS", "4") or 0)
+    original_delete_group = SecurityGroupBackend.delete_security_group
+    original_delete_subnet = SubnetBackend.delete_subnet
+    original_delete_lb = ELBv2Backend.delete_load_balancer
+    original_delete_db = RDSBackend.delete_db_instance
+    original_delete_rg = ElastiCacheBackend.delete_replication_group
+
+    def ids(items) -> list[str]:  # type: ignore[no-untyped-def]
+        return [getattr(item, "id", item) for item in items or []]
+
+    def delete_security_group(self, name=None, group_id=None):  # type: ignore[no-untyped-def]
+        group = self.get_security_group_by_name_or_id(group_id or name) if (group_id or name) else None
+        if group is not None and _held(group.id):
+            raise DependencyViolationError(f"resource {group.id} has a dependent object")
+        return original_delete_group(self, name=name, group_id=group_id)
+
+    def delete_subnet(self, subnet_id):  # type: ignore[no-untyped-def]
+        if _held(subnet_id):
+            raise DependencyViolationError(f"The subnet '{subnet_id}' has dependencies and cannot be deleted.")
+        return original_delete_subnet(self, subnet_id)
+
+    def delete_load_balancer(self, arn):  # type: ignore[no-untyped-def]
+        balancer = self.load_balancers.get(arn)
+        if balancer is not None:
+            _hold(ids(balancer.security_groups) + ids(balancer.subnets), seconds)
+        return original_delete_lb(self, arn)
+
+    def delete_db_instance(self, db_instance_identifier, *args, **kwargs):  # type: ignore[no-untyped-def]
+        database = self.databases.get(db_instance_identifier)
+        if database is not None:
+            subnet_group = getattr(database, "db_subnet_group", None)  # moto: db_subnet_group_name is write-only
+            subnets = getattr(subnet_group, "_subnets", None) or []  # moto's Subnet objects (.subnets: dicts)
+            _hold(list(database.vpc_security_group_ids or []) + ids(subnets), seconds)
+        return original_delete_db(self, db_instance_identifier, *args, **kwargs)
+
+    def delete_replication_group(self, replication_group_id, retain_primary_cluster):  # type: ignore[no-untyped-def]
+        group = self.replication_groups.get(replication_group_id)
+        for member in getattr(group, "member_clusters", []) or []:
+            cluster = self.cache_clusters.get(member)
+            if cluster is None:
+                continue
+            subnet_group = self.cache_subnet_groups.get(cluster.cache_subnet_group_name or "")
+            _hold(list(cluster.security_group_ids or []) + list(getattr(subnet_group, "subnet_ids", [])), seconds)
+        return original_delete_rg(self, replication_group_id, retain_primary_cluster)
+
+    SecurityGroupBackend.delete_security_group = delete_security_group
+    SubnetBackend.delete_subnet = delete_subnet
+    ELBv2Backend.delete_load_balancer = delete_load_balancer
+    RDSBackend.delete_db_instance = delete_db_instance
+    ElastiCacheBackend.delete_replication_group = delete_replication_group
+
+
 FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_rds_db_parameters_engine_defaults,
          fix_rds_static_parameters_pending_reboot, fix_rds_option_group_mysql84, fix_rds_engine_lifecycle_support,
          fix_rds_auto_minor_version_upgrade, fix_rds_gp3_baseline_performance,
@@ -928,7 +1017,7 @@ FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_r
          fix_ssm_describe_parameters_best_effort_pages, fix_iam_list_access_keys_best_effort_pages,
          fix_elbv2_deregistration_draining, fix_public_images_of_other_accounts,
          fix_list_hosted_zones_by_name_pages, fix_delete_vpc_with_endpoints, fix_rds_orderable_mysql_options,
-         fix_rds_describe_option_groups_by_engine)
+         fix_rds_describe_option_groups_by_engine, fix_lingering_network_interfaces)
 
 
 def apply_fixes() -> None:
