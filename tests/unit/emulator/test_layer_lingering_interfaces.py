@@ -46,17 +46,22 @@ def code(call) -> str:
     return raised.value.response["Error"]["Code"]
 
 
+def held_then_freed(ec2, group: str, subnet: str) -> None:
+    """The group and the subnet refuse deletion (DependencyViolation), then delete once the linger is over."""
+    assert code(lambda: ec2.delete_security_group(GroupId=group)) == "DependencyViolation"
+    assert code(lambda: ec2.delete_subnet(SubnetId=subnet)) == "DependencyViolation"
+    time.sleep(LINGER + 0.1)
+    ec2.delete_security_group(GroupId=group)
+    ec2.delete_subnet(SubnetId=subnet)
+
+
 def test_a_deleted_load_balancer_holds_its_group_and_subnets_a_while(ec2_world):
     ec2, subnets, group = ec2_world
     elb = boto3.client("elbv2", region_name="ap-northeast-2")
     arn = elb.create_load_balancer(Name="alb", Subnets=subnets, SecurityGroups=[group])["LoadBalancers"][0][
         "LoadBalancerArn"]
     elb.delete_load_balancer(LoadBalancerArn=arn)
-    assert code(lambda: ec2.delete_security_group(GroupId=group)) == "DependencyViolation"
-    assert code(lambda: ec2.delete_subnet(SubnetId=subnets[0])) == "DependencyViolation"
-    time.sleep(LINGER + 0.1)
-    ec2.delete_security_group(GroupId=group)
-    ec2.delete_subnet(SubnetId=subnets[0])
+    held_then_freed(ec2, group, subnets[0])
 
 
 def test_a_deleted_db_instance_holds_its_group_and_subnets_a_while(ec2_world):
@@ -68,11 +73,7 @@ def test_a_deleted_db_instance_holds_its_group_and_subnets_a_while(ec2_world):
                            DBSubnetGroupName="db", VpcSecurityGroupIds=[group])
     rds.delete_db_instance(DBInstanceIdentifier="db", SkipFinalSnapshot=True)
     rds.delete_db_subnet_group(DBSubnetGroupName="db")
-    assert code(lambda: ec2.delete_security_group(GroupId=group)) == "DependencyViolation"
-    assert code(lambda: ec2.delete_subnet(SubnetId=subnets[1])) == "DependencyViolation"
-    time.sleep(LINGER + 0.1)
-    ec2.delete_security_group(GroupId=group)
-    ec2.delete_subnet(SubnetId=subnets[1])
+    held_then_freed(ec2, group, subnets[1])
 
 
 def test_groups_and_subnets_of_no_deleted_resource_delete_at_once(ec2_world):
