@@ -3,7 +3,7 @@
 """The checkout's strategy: Ansible's ``linear``, run by Mitogen for Ansible when installed.
 
 ansible.cfg puts this directory on the strategy path; ``ANSIBLE_STRATEGY=aws_intro_linear`` (what
-``make integration`` and ``make molecule`` set) then runs Mitogen's ``mitogen_linear`` when the
+``make integration`` sets) then runs Mitogen's ``mitogen_linear`` when the
 ``mitogen`` package is in the same Python as Ansible (requirements-test.txt pins it) and the stock
 ``linear`` strategy otherwise. Mitogen keeps one Python interpreter per host instead of starting one
 per task: measured on 2 cores against the emulator, the storage role's tests ran 1.6 times faster
