@@ -236,12 +236,13 @@ def test_teardown_removes_everything_but_the_data(torn_down, aws):
     assert {kind: items for kind, items in inventory_of(aws).items() if items} == {}
 
 
-def test_groups_and_subnets_held_by_lingering_network_interfaces_are_deleted_on_a_later_try(torn_down):
+def test_groups_held_by_lingering_network_interfaces_are_deleted_on_a_later_try(torn_down):
     # The emulator layer (fix_lingering_network_interfaces) holds the ALB's, the DB instance's and the
-    # replication group's security groups and subnets a few seconds after their deletion, as AWS does.
+    # replication group's security groups and subnets for a while after their deletion, as AWS does; the
+    # teardown reaches the ALB's group while it is held (the subnets, by then, are free again: the layer's
+    # unit tests hold those).
     retried = [line for line in torn_down.stdout.splitlines() if line.startswith("FAILED - RETRYING: ")]
     assert any("Delete the security groups, referring groups first" in line for line in retried), retried
-    assert any("Delete the subnets" in line for line in retried), retried
 
 
 def test_the_final_snapshot_is_taken_and_its_option_group_kept(torn_down, stack, aws):
