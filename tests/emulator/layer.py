@@ -947,8 +947,8 @@ def fix_lingering_network_interfaces() -> None:
     dependencies and cannot be deleted"); AWS re:Post, "Troubleshoot dependency errors when I delete a VPC",
     and hashicorp/terraform-provider-aws#40 (an ALB's security group failing to delete after the ALB) show
     it. moto 5.2 deletes at once. Here each such deletion holds the resource's security groups and subnets
-    for LAYER_ENI_LINGER_SECONDS (default 20 s: a teardown reaches the security groups about 10 s after the
-    load balancer; AWS takes minutes, 20 s keeps the suite short).
+    for LAYER_ENI_LINGER_SECONDS (default 40 s: a teardown reaches the security groups about 10 s after the
+    load balancer, longer on a busy machine; AWS takes minutes, 40 s keeps the suite short).
     """
     from moto.ec2.exceptions import DependencyViolationError
     from moto.ec2.models.security_groups import SecurityGroupBackend
@@ -957,7 +957,7 @@ def fix_lingering_network_interfaces() -> None:
     from moto.elbv2.models import ELBv2Backend
     from moto.rds.models import RDSBackend
 
-    seconds = float(os.environ.get("LAYER_ENI_LINGER_SECONDS", "20") or 0)
+    seconds = float(os.environ.get("LAYER_ENI_LINGER_SECONDS", "40") or 0)
     original_delete_group = SecurityGroupBackend.delete_security_group
     original_delete_subnet = SubnetBackend.delete_subnet
     original_delete_lb = ELBv2Backend.delete_load_balancer

@@ -1,6 +1,7 @@
 """Bad input to the network role fails before any AWS call, naming the variable; check mode on an
 empty account predicts without creating; adopt mode creates nothing; the bastion variant (a newer
-image, and its replacement when asked); scaling down; the key pair the hosts are reached with."""
+image, and its replacement when asked); the key pair the hosts are reached with. (Scaling down, with the
+surplus drained first, is test_network.py's scaled_down.)"""
 
 from __future__ import annotations
 
@@ -186,23 +187,6 @@ def test_bastion_takes_over_ssh_to_the_web_hosts(emulator, aws_env, aws, recordi
     web = ec2.describe_security_groups(GroupIds=[outputs["security_group_ids"]["web"]])["SecurityGroups"][0]
     ssh = [p for p in web["IpPermissions"] if p.get("FromPort") == 22]
     assert [r["CidrIp"] for p in ssh for r in p["IpRanges"]] == ["203.0.113.0/24"]
-
-
-def test_scaling_down_terminates_the_surplus_web_instances(emulator, aws_env, aws):
-    emulator.reset()
-    three = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, extra_vars={"network_web_instance_count": 3},
-                         inventory=INVENTORY)
-    assert three.rc == 0, three.stdout[-3000:]
-    assert len(three.outputs["network_outputs"]["web_instance_ids"]) == 3
-    one = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, extra_vars={"network_web_instance_count": 1},
-                       inventory=INVENTORY)
-    assert one.rc == 0, one.stdout[-3000:]
-    kept = one.outputs["network_outputs"]["web_instance_ids"]
-    assert len(kept) == 1
-    reservations = aws("ec2").describe_instances(InstanceIds=three.outputs["network_outputs"]["web_instance_ids"])
-    states = {i["InstanceId"]: i["State"]["Name"] for r in reservations["Reservations"] for i in r["Instances"]}
-    assert sorted(states.values()) == ["running", "terminated", "terminated"]
-    assert states[kept[0]] == "running"
 
 
 def test_the_key_pair_is_made_once_and_its_private_key_kept_0600(emulator, aws_env, aws, recording):
