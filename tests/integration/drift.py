@@ -6,7 +6,8 @@ report changed=0.
 
 The four changes are those a console user makes by mistake: MySQL opened to the world on the database's
 security group, one S3 public access block setting off, an alarm deleted, an RDS parameter changed.
-The suite has a test of this kind per role (test_storage, test_database, test_network, test_monitoring).
+The suite runs the two whose check mode the roles build themselves (test_storage: the public access block;
+test_database: a parameter); the security group rule and the alarm are reported by the upstream modules.
 """
 
 from __future__ import annotations
