@@ -1,7 +1,8 @@
 """The cache role against the emulator: converge, second run changed=0, --check changed=0, the replication
-group read back with boto3 (one shard, one replica, failover, encrypted at rest, cache SG only), cache.home,
-cache_outputs.redis_address, a TLS + AUTH token variant whose token never shows in -vvv output, and bad
-input refused before any AWS call.
+group read back with boto3 (one shard, one replica, failover, encrypted at rest and in transit, an AUTH token,
+cache SG only), cache.home, cache_outputs.redis_address (rediss:// to the primary endpoint) and the token that
+never shows in -vvv output, the plain variant a client without TLS needs, and bad input refused before any AWS
+call.
 
 moto 5.2.5 lacks member cache clusters, the reader endpoint and in-place changes of replication groups;
 tests/emulator/layer.py (fix_elasticache_replication_group_members) restores them, citing the ElastiCache
@@ -60,8 +61,10 @@ def test_converge_changes_and_publishes_outputs(converged, group):
     assert outputs["endpoint"] == primary["Address"]
     assert outputs["port"] == 6379
     assert outputs["address"] == "cache.home"
-    assert outputs["transit_encryption"] is False
-    assert outputs["redis_address"] == "redis://cache.home:6379/0"
+    # TLS by default: the client names the group's own endpoint, the host its certificate is issued for.
+    assert outputs["transit_encryption"] is True
+    assert outputs["redis_address"] == f"rediss://{primary['Address']}:6379/0"
+    assert outputs["auth_token_parameter"] == "/sample/cache/auth_token"  # noqa: S105 - a parameter name
 
 
 def test_group_has_one_shard_one_replica_failover_and_encryption_at_rest(group, aws, network):
@@ -71,8 +74,8 @@ def test_group_has_one_shard_one_replica_failover_and_encryption_at_rest(group, 
     assert group["CacheNodeType"] == "cache.t3.micro"
     assert (group["AutomaticFailover"], group["MultiAZ"]) == ("enabled", "disabled")
     assert group["AtRestEncryptionEnabled"] is True
-    assert group["TransitEncryptionEnabled"] is False
-    assert group["AuthTokenEnabled"] is False
+    assert group["TransitEncryptionEnabled"] is True
+    assert group["AuthTokenEnabled"] is True
     assert group["SnapshotRetentionLimit"] == 1
     client = aws("elasticache")
     for member_id in group["MemberClusters"]:
@@ -108,13 +111,22 @@ def test_cache_home_points_at_the_primary_endpoint(group, aws, network):
     assert [[v["Value"] for v in r["ResourceRecords"]] for r in cname] == [[primary]]
 
 
-def test_second_run_changes_nothing(converged, aws_env, recording):
+def test_second_run_changes_nothing_and_never_shows_the_token(converged, group, aws_env, aws, recording):
     with recording() as rec:
-        again = run_playbook("cache.yml", aws_env, inventory=INVENTORY, args=TAGS)
+        again = run_playbook("cache.yml", aws_env, inventory=INVENTORY, args=(*TAGS, "-vvv"),
+                             extra_vars={"test_output_vars": ["cache_outputs", "cache_redis_address"]})
     assert again.rc == 0, again.stdout[-5000:]
     assert again.changed == 0, again.changed_tasks()
     # The group reports 7.1.x for the role's 7.1: no upgrade is sent for it.
     assert "elasticache:ModifyReplicationGroup" not in rec.summary()["by_call"], rec.summary()
+    # The token is made once (64 letters and digits: ElastiCache refuses /, " and @, and a URL carries it
+    # unescaped), is in the address the app gets, and nowhere in -vvv output or in cache_outputs.
+    token = aws("ssm").get_parameter(Name="/sample/cache/auth_token", WithDecryption=True)["Parameter"]["Value"]
+    assert re.fullmatch(r"[A-Za-z0-9]{64}", token)
+    assert token not in again.stdout
+    assert token not in str(again.outputs["cache_outputs"])
+    primary = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    assert again.outputs["cache_redis_address"] == f"rediss://:{token}@{primary}:6379/0"
 
 
 def test_check_mode_on_the_converged_cache_reports_no_change(converged, aws_env):
@@ -132,25 +144,22 @@ def test_a_change_that_needs_a_new_group_is_refused(converged, aws_env, aws):
     assert group["AtRestEncryptionEnabled"] is True
 
 
-def test_tls_and_auth_token_give_a_rediss_address_and_never_show(converged, aws_env, aws):
-    # A second stack name in the same emulator: its own group, token and record (the network is looked up
-    # by the sample stack's names, so network_outputs is handed over from the first converge).
-    extra = {"cache_transit_encryption": True, "cache_auth_token_enabled": True,
-             "network_outputs": converged.outputs["network_outputs"], "stack_name": "tls",
-             "cache_record_name": "cache-tls", "test_output_vars": ["cache_outputs", "cache_redis_address"]}
-    result = run_playbook("cache.yml", aws_env, inventory=INVENTORY, args=(*TAGS, "-vvv"), extra_vars=extra)
+def test_without_tls_a_plain_address_through_cache_home_and_no_token(converged, aws_env, aws):
+    # For a client without TLS. A second stack name in the same emulator: its own group and record (the
+    # network is looked up by the sample stack's names, so network_outputs is handed over from the converge).
+    extra = {"cache_transit_encryption": False, "cache_auth_token_enabled": False,
+             "network_outputs": converged.outputs["network_outputs"], "stack_name": "plain",
+             "cache_record_name": "cache-plain", "test_output_vars": ["cache_outputs", "cache_redis_address"]}
+    result = run_playbook("cache.yml", aws_env, inventory=INVENTORY, args=TAGS, extra_vars=extra)
     assert result.rc == 0, result.stdout[-5000:]
-    token = aws("ssm").get_parameter(Name="/tls/cache/auth_token", WithDecryption=True)["Parameter"]["Value"]
-    assert len(token) == 64
-    assert token not in result.stdout
-    group = aws("elasticache").describe_replication_groups(ReplicationGroupId="tls-cache")["ReplicationGroups"][0]
-    assert (group["TransitEncryptionEnabled"], group["AuthTokenEnabled"]) == (True, True)
-    primary = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    group = aws("elasticache").describe_replication_groups(ReplicationGroupId="plain-cache")["ReplicationGroups"][0]
+    assert (group["TransitEncryptionEnabled"], group["AuthTokenEnabled"]) == (False, False)
     outputs = result.outputs["cache_outputs"]
-    assert outputs["redis_address"] == f"rediss://{primary}:6379/0"
-    assert outputs["auth_token_parameter"] == "/tls/cache/auth_token"  # noqa: S105 - a parameter name
-    assert token not in str(outputs)
-    assert result.outputs["cache_redis_address"] == f"rediss://:{token}@{primary}:6379/0"
+    assert outputs["redis_address"] == "redis://cache-plain.home:6379/0"
+    assert outputs["auth_token_parameter"] == ""
+    assert result.outputs["cache_redis_address"] == outputs["redis_address"]
+    with pytest.raises(aws("ssm").exceptions.ParameterNotFound):
+        aws("ssm").get_parameter(Name="/plain/cache/auth_token")
 
 
 @pytest.mark.parametrize(
@@ -165,7 +174,7 @@ def test_tls_and_auth_token_give_a_rediss_address_and_never_show(converged, aws_
                      id="failover-with-0-replicas"),
         pytest.param({"cache_cluster_mode": "enabled"}, "cache_cluster_mode is 'enabled', but the sample app",
                      id="cluster-mode-without-override"),
-        pytest.param({"cache_auth_token_enabled": True}, "cache_auth_token_enabled needs cache_transit_encryption",
+        pytest.param({"cache_transit_encryption": False}, "cache_auth_token_enabled needs cache_transit_encryption",
                      id="token-without-tls"),
         pytest.param({"cache_maintenance_window": "Sun 03:00"},
                      "cache_maintenance_window must be ddd:hh24:mi-ddd:hh24:mi", id="bad-maintenance-window"),
