@@ -182,6 +182,29 @@ def test_make_demo_ends_with_the_smoke_test_and_the_report(demo, site, web_hosts
     assert "The stack's report and diagram are in reports/." in demo.stdout
 
 
+def test_the_app_reaches_redis_over_tls_with_the_auth_token(site, web_hosts, aws):
+    # The cache role's defaults: TLS in transit and an AUTH token. Each host's app gets the rediss:// address
+    # of the group's endpoint with the token from SSM; the Redis stand-in takes TLS only, and only with the
+    # token, so the smoke test's redis_visits (above) went that way.
+    token = aws("ssm").get_parameter(Name="/sample/cache/auth_token", WithDecryption=True)["Parameter"]["Value"]
+    group = aws("elasticache").describe_replication_groups(ReplicationGroupId="sample-cache")["ReplicationGroups"][0]
+    primary = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    for host in web_hosts:
+        env = subprocess.run(["docker", "exec", host, "cat", "/etc/aws-intro-sample/env"], capture_output=True,
+                             text=True, check=True, timeout=60).stdout
+        assert f"AWS_INTRO_SAMPLE_REDIS_ADDRESS='rediss://:{token}@{primary}:6379/0'" in env.splitlines(), host
+
+    def ping(*args: str, auth: str = "") -> str:
+        command = ["docker", "exec", "-e", f"REDISCLI_AUTH={auth}", "sample-services", "redis-cli", *args, "PING"]
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+        return (done.stdout + done.stderr).strip()
+
+    tls = ("--tls", "--cacert", "/run/redis/ca.crt", "-h", primary)
+    assert ping("-h", primary) != "PONG"  # plain TCP: refused by the TLS port
+    assert "NOAUTH" in ping(*tls)
+    assert ping(*tls, auth=token) == "PONG"
+
+
 def test_the_web_hosts_are_reached_over_ssh_through_the_bastion_and_become_root(site, web_hosts, aws_env, aws):
     probe = run_playbook("ssh_path.yml", aws_env)
     assert probe.rc == 0, probe.stdout[-4000:]
