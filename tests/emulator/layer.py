@@ -1010,6 +1010,11 @@ def fix_lingering_network_interfaces() -> None:
     ElastiCacheBackend.delete_replication_group = delete_replication_group
 
 
+def _say(message: str) -> None:
+    """A line in the server's log (moto.log in the server's workdir) when the layer refuses or throttles a call."""
+    print(f"layer: {message}", file=sys.stderr, flush=True)
+
+
 # IAM instance profiles created (or given their role) in this process, ARN -> since when (time.monotonic()).
 _PROFILES_CHANGED: dict[str, float] = {}
 
@@ -1056,6 +1061,7 @@ def fix_instance_profile_propagation() -> None:
         if changed is not None and time.monotonic() - changed < seconds:
             kind, value = (("arn", iam_instance_profile_arn) if iam_instance_profile_arn
                            else ("name", iam_instance_profile_name))
+            _say(f"refused instance profile {value}, {time.monotonic() - changed:.1f} s old (InvalidParameterValue)")
             raise EC2ClientError("InvalidParameterValue",
                                  f"Value ({value}) for parameter iamInstanceProfile.{kind} is invalid. "
                                  f"Invalid IAM Instance Profile {'ARN' if kind == 'arn' else 'name'}")
@@ -1158,6 +1164,7 @@ def fix_certificate_not_attachable_just_after_issue() -> None:
         for arn in filter(None, arns):
             issued = getattr(certificates.get(arn), "layer_issued_at", None)
             if issued is not None and time.monotonic() - issued < seconds:
+                _say(f"refused certificate {arn}, issued {time.monotonic() - issued:.1f} s ago (CertificateNotFound)")
                 raise ELBClientError("CertificateNotFound", f"Certificate '{arn}' not found")
 
     def create_listener(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -1252,8 +1259,9 @@ def throttling_answer(service: str, environ: dict) -> tuple[str, list[tuple[str,
         return "429 Too Many Requests", [
             ("Content-Type", "application/json"), ("x-amzn-RequestId", request_id),
             ("x-amzn-ErrorType", "TooManyRequestsException")], b'{"message": "Too many requests"}'
-    # Query protocol (IAM, RDS, ElastiCache, ELBv2, SES, STS...): Throttling, "Rate exceeded", HTTP 400, in the
-    # ErrorResponse shape (e.g. IAM API Reference, "Common errors": ThrottlingException, error code Throttling).
+    # Query protocol (IAM, RDS, ElastiCache, ELBv2, SES, STS...): code Throttling, "Rate exceeded", HTTP 400, in the
+    # ErrorResponse shape (the API references' "Common errors" name it ThrottlingException; the code on the wire is
+    # Throttling, the one botocore's data/_retry.json and AWSRetry retry).
     return xml("400 Bad Request", "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
                f"<Message>Rate exceeded</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>")
 
@@ -1298,6 +1306,8 @@ def fix_throttling() -> None:
                 elif environ.get("wsgi.input_terminated"):
                     environ["wsgi.input"].read()
                 status, headers, body = throttling_answer(scope.group(1), environ)
+                _say(f"throttled {scope.group(1)} {environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
+                     f" {environ.get('HTTP_X_AMZ_TARGET', '')}: {status}")
                 start_response(status, [*headers, ("Content-Length", str(len(body)))])
                 return [body]
         return original_call(self, environ, start_response)
