@@ -1065,6 +1065,8 @@ def fix_instance_profile_propagation() -> None:
             raise EC2ClientError("InvalidParameterValue",
                                  f"Value ({value}) for parameter iamInstanceProfile.{kind} is invalid. "
                                  f"Invalid IAM Instance Profile {'ARN' if kind == 'arn' else 'name'}")
+        if changed is not None and seconds > 0:
+            _say(f"accepted instance profile {profile.arn}, {time.monotonic() - changed:.1f} s old")
         return profile
 
     IAMBackend.create_instance_profile = create_instance_profile
@@ -1163,9 +1165,13 @@ def fix_certificate_not_attachable_just_after_issue() -> None:
         certificates = acm_backends[backend.account_id][backend.region_name]._certificates  # moto keeps no public map
         for arn in filter(None, arns):
             issued = getattr(certificates.get(arn), "layer_issued_at", None)
-            if issued is not None and time.monotonic() - issued < seconds:
-                _say(f"refused certificate {arn}, issued {time.monotonic() - issued:.1f} s ago (CertificateNotFound)")
+            if issued is None or seconds <= 0:
+                continue
+            age = time.monotonic() - issued
+            if age < seconds:
+                _say(f"refused certificate {arn}, issued {age:.1f} s ago (CertificateNotFound)")
                 raise ELBClientError("CertificateNotFound", f"Certificate '{arn}' not found")
+            _say(f"accepted certificate {arn}, issued {age:.1f} s ago")
 
     def create_listener(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         refuse_fresh(self, [kwargs["certificate"] if "certificate" in kwargs else args[4] if len(args) > 4 else None])
