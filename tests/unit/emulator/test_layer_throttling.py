@@ -78,7 +78,9 @@ def test_each_service_answers_its_own_throttling_error(always, service, call, co
 
 
 def test_botocore_retries_a_throttled_call_and_the_recorder_sees_only_the_calls_that_happened(monkeypatch, tmp_path):
-    monkeypatch.setenv("MOTO_RECORDER_FILEPATH", str(tmp_path / "recording.jsonl"))
+    from moto.moto_api import recorder
+
+    monkeypatch.setattr(recorder, "_location", str(tmp_path / "recording.jsonl"))  # read once, at import
     moto, url = server(monkeypatch, "0.3", seed="7")
     try:
         post(f"{url}/moto-api/recorder/reset-recording")
