@@ -843,12 +843,20 @@ class ReplicationGroupManager:
         errors, modify, shards, replicas, predicted = plan_changes(current, self.params)
         if errors:
             self.module.fail_json(msg="; ".join(errors), replication_group=current)
+        if not self.module.check_mode and (modify or shards is not None or replicas is not None) and (
+            current["status"] != "available"
+        ):
+            # A group still creating or modifying reports settings that are not final yet (no node groups while
+            # it is creating, values that change when a modification lands): the plan is made again on the
+            # group once it is available, and only what it still needs is sent.
+            current = self.wait_available()
+            errors, modify, shards, replicas, predicted = plan_changes(current, self.params)
+            if errors:
+                self.module.fail_json(msg="; ".join(errors), replication_group=current)
         tags_changed = self.ensure_tags(current, predicted)
         changed = bool(modify or shards is not None or replicas is not None or tags_changed)
         if self.module.check_mode or not changed:
             return changed, predicted
-        if (modify or shards is not None or replicas is not None) and current["status"] != "available":
-            self.wait_available()
         if modify:
             modify_replication_group(self.client, ReplicationGroupId=self.group_id, **modify)
         if shards is not None:

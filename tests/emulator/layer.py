@@ -8,6 +8,7 @@ fix here names the AWS documentation it restores.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 
@@ -1009,6 +1010,317 @@ def fix_lingering_network_interfaces() -> None:
     ElastiCacheBackend.delete_replication_group = delete_replication_group
 
 
+def _say(message: str) -> None:
+    """A line in the server's log (moto.log in the server's workdir) when the layer refuses or throttles a call."""
+    print(f"layer: {message}", file=sys.stderr, flush=True)
+
+
+# IAM instance profiles created (or given their role) in this process, ARN -> since when (time.monotonic()).
+_PROFILES_CHANGED: dict[str, float] = {}
+
+
+def fix_instance_profile_propagation() -> None:
+    """EC2 refuses an instance profile for a few seconds after IAM created it or gave it its role.
+
+    AWS: IAM User Guide, "Troubleshoot IAM" > "Changes that I make are not always immediately visible": IAM is
+    eventually consistent, "a resource created or modified might not be immediately visible to other services";
+    the EC2 User Guide ("IAM roles for Amazon EC2", "Instance profiles") adds that a new role "might not be available
+    for launching an instance immediately". EC2 then answers RunInstances, AssociateIamInstanceProfile and
+    ReplaceIamInstanceProfileAssociation with InvalidParameterValue, "Value (arn:...) for parameter
+    iamInstanceProfile.arn is invalid. Invalid IAM Instance Profile ARN" (or ``.name`` ... ``name``): the wording
+    amazon.aws's ec2_instance matches to retry RunInstances, and hashicorp/terraform-provider-aws#838 and #2046,
+    aws/aws-sdk-js-v3#5253 and aws/karpenter-provider-aws#7849 show it. moto 5.2 accepts the profile at once.
+    Here EC2 refuses a profile for LAYER_IAM_PROPAGATION_SECONDS after CreateInstanceProfile or
+    AddRoleToInstanceProfile (tests/emulator/server.py sets 3 s; AWS takes seconds, at times more; 0 turns it off).
+    """
+    import moto.ec2.models.iam_instance_profile as association_models
+    import moto.ec2.responses.instances as instance_responses
+    import moto.ec2.utils as ec2_utils
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.iam.models import IAMBackend
+
+    seconds = float(os.environ.get("LAYER_IAM_PROPAGATION_SECONDS", "0") or 0)
+    original_filter = ec2_utils.filter_iam_instance_profiles
+    original_create = IAMBackend.create_instance_profile
+    original_add_role = IAMBackend.add_role_to_instance_profile
+
+    def create_instance_profile(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        profile = original_create(self, *args, **kwargs)
+        _PROFILES_CHANGED[profile.arn] = time.monotonic()
+        return profile
+
+    def add_role_to_instance_profile(self, profile_name, role_name):  # type: ignore[no-untyped-def]
+        original_add_role(self, profile_name, role_name)
+        _PROFILES_CHANGED[self.get_instance_profile(profile_name).arn] = time.monotonic()
+
+    def filter_iam_instance_profiles(account_id, partition, iam_instance_profile_arn,  # type: ignore[no-untyped-def]
+                                     iam_instance_profile_name):
+        profile = original_filter(account_id, partition=partition, iam_instance_profile_arn=iam_instance_profile_arn,
+                                  iam_instance_profile_name=iam_instance_profile_name)
+        changed = _PROFILES_CHANGED.get(getattr(profile, "arn", None) or "")
+        if changed is not None and time.monotonic() - changed < seconds:
+            kind, value = (("arn", iam_instance_profile_arn) if iam_instance_profile_arn
+                           else ("name", iam_instance_profile_name))
+            _say(f"refused instance profile {value}, {time.monotonic() - changed:.1f} s old (InvalidParameterValue)")
+            raise EC2ClientError("InvalidParameterValue",
+                                 f"Value ({value}) for parameter iamInstanceProfile.{kind} is invalid. "
+                                 f"Invalid IAM Instance Profile {'ARN' if kind == 'arn' else 'name'}")
+        if changed is not None and seconds > 0:
+            _say(f"accepted instance profile {profile.arn}, {time.monotonic() - changed:.1f} s old")
+        return profile
+
+    IAMBackend.create_instance_profile = create_instance_profile
+    IAMBackend.add_role_to_instance_profile = add_role_to_instance_profile
+    for module in (ec2_utils, association_models, instance_responses):
+        module.filter_iam_instance_profiles = filter_iam_instance_profiles
+
+
+# Route 53 changes submitted in this process, change id (without /change/) -> since when (time.monotonic()).
+_ROUTE53_CHANGES: dict[str, float] = {}
+
+
+def fix_route53_changes_pending() -> None:
+    """A Route 53 change is PENDING for a while, then INSYNC.
+
+    AWS: Route 53 API Reference, ChangeInfo.Status: "PENDING indicates that the changes in this request have not
+    propagated to all Amazon Route 53 DNS servers. This is the initial status of all change batch requests.
+    INSYNC indicates that the changes have propagated to all Route 53 DNS servers"; ChangeResourceRecordSets:
+    "Route 53 propagates your changes to all of the Route 53 authoritative DNS servers ... within 60 seconds",
+    and "you can use GetChange to determine whether your changes have propagated". CreateHostedZone returns a
+    ChangeInfo too, PENDING at first; GetChange answers NoSuchChange for an id it never gave. moto 5.2 answers
+    INSYNC at once with a fixed id. Here ChangeResourceRecordSets and CreateHostedZone give a change id of their
+    own, PENDING, and GetChange reports it PENDING for LAYER_ROUTE53_PENDING_SECONDS (tests/emulator/server.py
+    sets 2 s; AWS: up to about 60 s; 0 keeps moto's INSYNC at once).
+    """
+    import uuid
+
+    from moto.route53.responses import Route53
+
+    seconds = float(os.environ.get("LAYER_ROUTE53_PENDING_SECONDS", "0") or 0)
+    original_change = Route53.change_resource_record_sets
+    original_create_zone = Route53.create_hosted_zone
+    original_get_change = Route53.get_change
+
+    def pending(answer):  # type: ignore[no-untyped-def]
+        if seconds > 0:
+            change_id = "C" + uuid.uuid4().hex[:13].upper()
+            _ROUTE53_CHANGES[change_id] = time.monotonic()
+            answer.result["ChangeInfo"].update({"Id": f"/change/{change_id}", "Status": "PENDING"})
+        return answer
+
+    def change_resource_record_sets(self):  # type: ignore[no-untyped-def]
+        return pending(original_change(self))
+
+    def create_hosted_zone(self):  # type: ignore[no-untyped-def]
+        return pending(original_create_zone(self))
+
+    def get_change(self):  # type: ignore[no-untyped-def]
+        answer = original_get_change(self)
+        change_id = str(answer.result["ChangeInfo"]["Id"]).rsplit("/", 1)[-1]
+        submitted = _ROUTE53_CHANGES.get(change_id)
+        if submitted is not None:
+            answer.result["ChangeInfo"].update({
+                "Id": f"/change/{change_id}",
+                "Status": "PENDING" if time.monotonic() - submitted < seconds else "INSYNC",
+            })
+        return answer
+
+    Route53.change_resource_record_sets = change_resource_record_sets
+    Route53.create_hosted_zone = create_hosted_zone
+    Route53.get_change = get_change
+
+
+def fix_certificate_not_attachable_just_after_issue() -> None:
+    """For a few seconds after ACM reports a certificate ISSUED, Elastic Load Balancing does not find it.
+
+    AWS: ACM and Elastic Load Balancing are separate, eventually consistent services; a listener given a
+    just-issued certificate fails with CertificateNotFound ("Certificate 'arn:aws:acm:...' not found"; ELBv2 API
+    Reference, CreateListener / ModifyListener / AddListenerCertificates: "CertificateNotFound: The specified
+    certificate does not exist", HTTP 400). hashicorp/terraform-provider-aws#10510 (an ACM certificate validated by
+    DNS, then AddListenerCertificates: CertificateNotFound) and #17505, and the provider's fix
+    hashicorp/terraform-provider-aws#10294 ("Retry CertificateNotFound errors on creation for eventual
+    consistency") show it. moto 5.2 attaches it at once. Here, for LAYER_ACM_ATTACH_SECONDS after DescribeCertificate
+    (or any ACM read) first reports an ACM-issued certificate ISSUED, CreateListener, ModifyListener and
+    AddListenerCertificates naming it answer CertificateNotFound (tests/emulator/server.py sets 3 s; 0 turns it off).
+    """
+    from moto.acm.models import CertBundle
+    from moto.elbv2.exceptions import ELBClientError
+    from moto.elbv2.models import ELBv2Backend
+
+    seconds = float(os.environ.get("LAYER_ACM_ATTACH_SECONDS", "0") or 0)
+    original_check = CertBundle.check
+    original_create = ELBv2Backend.create_listener
+    original_modify = ELBv2Backend.modify_listener
+    original_add = ELBv2Backend.add_listener_certificates
+
+    def check(self) -> None:  # type: ignore[no-untyped-def]
+        was = self.status
+        original_check(self)
+        if was == "PENDING_VALIDATION" and self.status == "ISSUED":
+            self.layer_issued_at = time.monotonic()
+
+    def refuse_fresh(backend, arns) -> None:  # type: ignore[no-untyped-def]
+        from moto.acm.models import acm_backends
+
+        certificates = acm_backends[backend.account_id][backend.region_name]._certificates  # moto keeps no public map
+        for arn in filter(None, arns):
+            issued = getattr(certificates.get(arn), "layer_issued_at", None)
+            if issued is None or seconds <= 0:
+                continue
+            age = time.monotonic() - issued
+            if age < seconds:
+                _say(f"refused certificate {arn}, issued {age:.1f} s ago (CertificateNotFound)")
+                raise ELBClientError("CertificateNotFound", f"Certificate '{arn}' not found")
+            _say(f"accepted certificate {arn}, issued {age:.1f} s ago")
+
+    def create_listener(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        refuse_fresh(self, [kwargs["certificate"] if "certificate" in kwargs else args[4] if len(args) > 4 else None])
+        return original_create(self, *args, **kwargs)
+
+    def modify_listener(self, arn, port=None, protocol=None, ssl_policy=None, certificates=None, actions=None):  # type: ignore[no-untyped-def]
+        refuse_fresh(self, [c.get("CertificateArn") for c in certificates or []])
+        return original_modify(self, arn, port=port, protocol=protocol, ssl_policy=ssl_policy,
+                               certificates=certificates, actions=actions)
+
+    def add_listener_certificates(self, arn, certificates):  # type: ignore[no-untyped-def]
+        refuse_fresh(self, [c.get("CertificateArn") for c in certificates or []])
+        return original_add(self, arn, certificates)
+
+    CertBundle.check = check
+    ELBv2Backend.create_listener = create_listener
+    ELBv2Backend.modify_listener = modify_listener
+    ELBv2Backend.add_listener_certificates = add_listener_certificates
+
+
+_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+# Query-protocol services whose JSON/CBOR protocol is "awsQueryCompatible": the code is read from x-amzn-query-error.
+_QUERY_COMPATIBLE = {"monitoring": "com.amazonaws.cloudwatch"}
+
+
+def _cbor_map(fields: dict[str, str]) -> bytes:
+    """A CBOR (RFC 8949) map of short text strings: the error body of the smithy-rpc-v2-cbor protocol."""
+    def head(major: int, length: int) -> bytes:
+        if length < 24:
+            return bytes([major << 5 | length])
+        if length < 256:
+            return bytes([major << 5 | 24, length])
+        return bytes([major << 5 | 25]) + length.to_bytes(2, "big")
+
+    out = head(5, len(fields))
+    for key, value in fields.items():
+        for text in (key.encode(), value.encode()):
+            out += head(3, len(text)) + text
+    return out
+
+
+def throttling_answer(service: str, environ: dict) -> tuple[str, list[tuple[str, str]], bytes]:
+    """(status, headers, body) of the service's own throttling error, in its protocol's error format."""
+    import uuid
+
+    request_id = str(uuid.uuid4())
+    path = environ.get("PATH_INFO", "")
+    method = environ.get("REQUEST_METHOD", "GET")
+
+    def xml(status: str, body: str) -> tuple[str, list[tuple[str, str]], bytes]:
+        return status, [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)], body.encode()
+
+    if service == "ec2":
+        # EC2 API Reference, "Request throttling": RequestLimitExceeded, in EC2's own <Response><Errors> shape.
+        return xml("503 Service Unavailable", "<Response><Errors><Error><Code>RequestLimitExceeded</Code>"
+                   "<Message>Request limit exceeded.</Message></Error></Errors>"
+                   f"<RequestID>{request_id}</RequestID></Response>")
+    if service == "s3":
+        # S3 API Reference, "Error responses": SlowDown, 503, "Please reduce your request rate."
+        return xml("503 Slow Down", "<Error><Code>SlowDown</Code><Message>Please reduce your request rate."
+                   f"</Message><RequestId>{request_id}</RequestId></Error>")
+    if service == "route53":
+        # Route 53 API Reference, ChangeResourceRecordSets: PriorRequestNotComplete (HTTP 400) while a change of
+        # the zone is in progress; Route 53 Developer Guide, "Quotas" > "Quotas on API requests": Throttling,
+        # "Rate exceeded", HTTP 400, for the five requests per second of an account.
+        code = "PriorRequestNotComplete" if method == "POST" and path.rstrip("/").endswith("/rrset") else "Throttling"
+        message = ("The request was rejected because Route 53 was still processing a prior request."
+                   if code == "PriorRequestNotComplete" else "Rate exceeded")
+        return xml("400 Bad Request", '<ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/">'
+                   f"<Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+                   f"<RequestId>{request_id}</RequestId></ErrorResponse>")
+    if environ.get("HTTP_SMITHY_PROTOCOL") == "rpc-v2-cbor" or environ.get("HTTP_X_AMZ_TARGET"):
+        # JSON and smithy-rpc-v2-cbor protocols (ACM, SSM, Route 53 Domains, CloudWatch...): ThrottlingException
+        # in __type and x-amzn-ErrorType, HTTP 400 (e.g. ACM API Reference, ThrottlingException); a service that
+        # is awsQueryCompatible names its query code (Throttling) in x-amzn-query-error.
+        namespace = _QUERY_COMPATIBLE.get(service)
+        headers = [("x-amzn-RequestId", request_id), ("x-amzn-ErrorType", "ThrottlingException")]
+        if namespace:
+            headers.append(("x-amzn-query-error", "Throttling;Sender"))
+        error_type = f"{namespace}#ThrottlingException" if namespace else "ThrottlingException"
+        fields = {"__type": error_type, "message": "Rate exceeded"}
+        if environ.get("HTTP_SMITHY_PROTOCOL") == "rpc-v2-cbor":
+            headers += [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
+            return "400 Bad Request", headers, _cbor_map(fields)
+        import json
+
+        headers.append(("Content-Type", "application/x-amz-json-1.1"))
+        return "400 Bad Request", headers, json.dumps(fields).encode()
+    if path.startswith("/v2/email/"):
+        # SES API v2 Reference, "Common errors"/TooManyRequestsException: HTTP 429 (rest-json protocol).
+        return "429 Too Many Requests", [
+            ("Content-Type", "application/json"), ("x-amzn-RequestId", request_id),
+            ("x-amzn-ErrorType", "TooManyRequestsException")], b'{"message": "Too many requests"}'
+    # Query protocol (IAM, RDS, ElastiCache, ELBv2, SES, STS...): code Throttling, "Rate exceeded", HTTP 400, in the
+    # ErrorResponse shape (the API references' "Common errors" name it ThrottlingException; the code on the wire is
+    # Throttling, the one botocore's data/_retry.json and AWSRetry retry).
+    return xml("400 Bad Request", "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+               f"<Message>Rate exceeded</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>")
+
+
+def fix_throttling() -> None:
+    """A share of the calls is throttled, with each service's own throttling error.
+
+    AWS: every API limits its request rate per account and Region, and answers a call over it with a throttling
+    error the caller must retry with backoff: EC2 API Reference, "Request throttling for the Amazon EC2 API"
+    (RequestLimitExceeded); IAM, RDS, ElastiCache and ELBv2 (query protocol: Throttling, "Rate exceeded"); the JSON
+    services, e.g. ACM API Reference, ThrottlingException; Route 53 Developer Guide, "Quotas on API requests"
+    (Throttling; PriorRequestNotComplete for changes); S3 User Guide, "Best practices design patterns: optimizing
+    Amazon S3 performance" (503 Slow Down). SDKs retry them ("Retry behavior", AWS SDKs and Tools Reference
+    Guide), and AWS recommends the same of every caller ("Error retries and exponential backoff in AWS"). moto
+    never throttles. Here a seeded share of the signed calls, LAYER_THROTTLE_SHARE (tests/emulator/server.py sets
+    0.02; 0 turns it off; seed LAYER_THROTTLE_SEED), is answered with the throttling error of the service named by the
+    SigV4 Authorization header's credential scope, before moto sees it: moto's recorder does not record it (a
+    throttled call is one that did not happen). /moto-api/ paths and unsigned requests are never throttled.
+    """
+    import random
+    import threading
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    share = float(os.environ.get("LAYER_THROTTLE_SHARE", "0") or 0)
+    if share <= 0:
+        return
+    chance = random.Random(int(os.environ.get("LAYER_THROTTLE_SEED", "0") or 0))  # noqa: S311 - not security
+    lock = threading.Lock()
+    original_call = DomainDispatcherApplication.__call__
+
+    def __call__(self, environ, start_response):  # type: ignore[no-untyped-def]
+        scope = _CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+        if scope is not None and not environ.get("PATH_INFO", "").startswith("/moto-api/"):
+            with lock:
+                throttled = chance.random() < share
+            if throttled:
+                # The request body is read (and dropped) so that the connection stays usable for the next call.
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                if length:
+                    environ["wsgi.input"].read(length)
+                elif environ.get("wsgi.input_terminated"):
+                    environ["wsgi.input"].read()
+                status, headers, body = throttling_answer(scope.group(1), environ)
+                _say(f"throttled {scope.group(1)} {environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
+                     f" {environ.get('HTTP_X_AMZ_TARGET', '')}: {status}")
+                start_response(status, [*headers, ("Content-Length", str(len(body)))])
+                return [body]
+        return original_call(self, environ, start_response)
+
+    DomainDispatcherApplication.__call__ = __call__
+
+
 FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_rds_db_parameters_engine_defaults,
          fix_rds_static_parameters_pending_reboot, fix_rds_option_group_mysql84, fix_rds_engine_lifecycle_support,
          fix_rds_auto_minor_version_upgrade, fix_rds_gp3_baseline_performance,
@@ -1018,7 +1330,9 @@ FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_r
          fix_ssm_describe_parameters_best_effort_pages, fix_iam_list_access_keys_best_effort_pages,
          fix_elbv2_deregistration_draining, fix_public_images_of_other_accounts,
          fix_list_hosted_zones_by_name_pages, fix_delete_vpc_with_endpoints, fix_rds_orderable_mysql_options,
-         fix_rds_describe_option_groups_by_engine, fix_lingering_network_interfaces)
+         fix_rds_describe_option_groups_by_engine, fix_lingering_network_interfaces,
+         fix_instance_profile_propagation, fix_route53_changes_pending,
+         fix_certificate_not_attachable_just_after_issue, fix_throttling)
 
 
 def apply_fixes() -> None:

@@ -85,6 +85,15 @@ class MotoServer:
             # A deregistered load balancer target drains this many seconds at most (AWS: the target
             # group's deregistration delay, 300 s by default) before it is unused (tests/emulator/layer.py).
             "LAYER_ELBV2_DRAINING_SECONDS": os.environ.get("LAYER_ELBV2_DRAINING_SECONDS", "3"),
+            # IAM is eventually consistent: EC2 refuses a new instance profile this many seconds.
+            "LAYER_IAM_PROPAGATION_SECONDS": os.environ.get("LAYER_IAM_PROPAGATION_SECONDS", "3"),
+            # A Route 53 change reads PENDING this many seconds before INSYNC (GetChange).
+            "LAYER_ROUTE53_PENDING_SECONDS": os.environ.get("LAYER_ROUTE53_PENDING_SECONDS", "2"),
+            # A certificate ACM just reported ISSUED is CertificateNotFound to ELBv2 this many seconds.
+            "LAYER_ACM_ATTACH_SECONDS": os.environ.get("LAYER_ACM_ATTACH_SECONDS", "3"),
+            # This share of the signed calls is throttled (each service's own error; botocore and AWSRetry retry).
+            "LAYER_THROTTLE_SHARE": os.environ.get("LAYER_THROTTLE_SHARE", "0.02"),
+            "LAYER_THROTTLE_SEED": os.environ.get("LAYER_THROTTLE_SEED", "0"),
             **self.extra_env,
         }
         log = open(Path(self.workdir) / "moto.log", "ab")  # noqa: SIM115 - closed with the process

@@ -11,6 +11,7 @@ issues certificates only after an hour)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import boto3
 import pytest
@@ -386,3 +387,30 @@ def test_the_delegation_is_told_before_the_wait(timed_out, slow_acm, answer, sai
         assert f"DNS answers the zone's name servers {', '.join(name_servers)}." in before
         assert "DNS answers the zone's name servers, so the validation record may not have spread yet." in failure
         assert f"Delegate {DOMAIN}" not in failure
+
+
+# ACM and Elastic Load Balancing are eventually consistent: an emulator of its own issues the certificate ISSUE_AFTER s
+# after the request (so the role's wait step really waits for it), and its load balancer answers CertificateNotFound
+# for ATTACH_AFTER s after ACM first reported it ISSUED (tests/emulator/layer.py, LAYER_ACM_ATTACH_SECONDS).
+ISSUE_AFTER = 20
+ATTACH_AFTER = 8
+LISTENER_TASK = "HTTPS listener with the certificate, and HTTP redirected to HTTPS"
+
+
+def test_the_https_listener_is_tried_again_until_the_load_balancer_finds_the_certificate():
+    env = {"MOTO_ACM_VALIDATION_WAIT": str(ISSUE_AFTER), "LAYER_ACM_ATTACH_SECONDS": str(ATTACH_AFTER)}
+    with MotoServer(env=env) as server:
+        aws = _clients(server)
+        network = build_network(aws)
+        _build_load_balancer(aws, network)
+        result = _run_slow(server, free_port(), dns_certificate_wait_timeout=120)
+        log = (Path(server.workdir) / "moto.log").read_text()
+        assert result.rc == 0, result.stdout[-4000:]
+        assert "layer: refused certificate" in log  # the race happened ...
+        assert re.search(rf"FAILED - RETRYING: \[localhost\]: .*{LISTENER_TASK}", result.stdout)  # ... and was retried
+        (alb,) = aws("elbv2").describe_load_balancers(Names=["sample-alb"])["LoadBalancers"]
+        listeners = {entry["Port"]: entry for entry in aws("elbv2").describe_listeners(
+            LoadBalancerArn=alb["LoadBalancerArn"])["Listeners"]}
+        (certificate,) = aws("acm").list_certificates()["CertificateSummaryList"]
+        assert listeners[443]["Certificates"] == [{"CertificateArn": certificate["CertificateArn"]}]
+        assert listeners[80]["DefaultActions"] == [REDIRECT]

@@ -327,3 +327,40 @@ def test_normalize_gives_snake_case_with_endpoints_and_member_settings():
 
 def test_normalize_of_nothing_is_empty():
     assert erg.normalize(None) == {}
+
+
+class _Module:
+    def __init__(self, **overrides):
+        self.params = params(wait=True, wait_timeout=60, **overrides)
+        self.check_mode = False
+
+    def fail_json(self, **kwargs):
+        raise AssertionError(kwargs["msg"])
+
+
+def test_a_group_still_creating_is_planned_again_once_available(monkeypatch):
+    """While creating, the group reports no replicas yet: the plan made then (add a replica) is not sent; the plan
+    made again on the available group (nothing to change) is."""
+    creating = group(status="creating", replicas_per_node_group=0,
+                     node_groups=[{"node_group_id": "0001", "status": "creating", "members": []}])
+    manager = erg.ReplicationGroupManager(_Module(replicas_per_node_group=1), client=None)
+    waited = []
+    monkeypatch.setattr(manager, "wait_available", lambda: waited.append(True) or group())
+    sent = []
+    monkeypatch.setattr(erg, "change_replica_count", lambda *args, **kwargs: sent.append(kwargs))
+    monkeypatch.setattr(erg, "modify_replication_group", lambda *args, **kwargs: sent.append(kwargs))
+    changed, _ = manager.ensure_present(creating)
+    assert waited == [True]
+    assert (changed, sent) == (False, [])
+
+
+def test_a_group_still_modifying_gets_only_what_it_still_needs(monkeypatch):
+    """A modification in progress (another run's) lands the snapshot retention asked for: nothing more is sent."""
+    modifying = group(status="modifying", snapshot_retention_limit=1)
+    manager = erg.ReplicationGroupManager(_Module(snapshot_retention_limit=5, port=6379), client=None)
+    monkeypatch.setattr(manager, "wait_available", lambda: group(snapshot_retention_limit=5))
+    sent = []
+    monkeypatch.setattr(erg, "modify_replication_group", lambda *args, **kwargs: sent.append(kwargs))
+    changed, predicted = manager.ensure_present(modifying)
+    assert (changed, sent) == (False, [])
+    assert predicted["snapshot_retention_limit"] == 5
