@@ -260,7 +260,9 @@ def test_the_bucket_with_its_objects_and_the_secrets_are_kept(torn_down, stack, 
     s3 = aws("s3")
     assert [o["Key"] for o in s3.list_objects_v2(Bucket=stack["bucket"])["Contents"]] == [OBJECT_KEY]
     # The database passwords a restore needs stay; the SMTP credentials went with their IAM user.
-    assert parameters(aws) == [f"/{STACK}/database/app_password", f"/{STACK}/database/master_password"]
+    # The cache's AUTH token is kept with the passwords (on by default): a restored stack needs them all.
+    assert parameters(aws) == [f"/{STACK}/cache/auth_token", f"/{STACK}/database/app_password",
+                               f"/{STACK}/database/master_password"]
 
 
 def test_the_docker_stand_ins_are_removed(torn_down, stack):
