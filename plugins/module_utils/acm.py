@@ -17,12 +17,11 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
 )
+from ansible_collections.aws_intro.stack.plugins.module_utils.common import JSON_THROTTLED
 
 # Route 53 answers PriorRequestNotComplete while it still processes an earlier request (ChangeResourceRecordSets).
 ROUTE53_BUSY = ["PriorRequestNotComplete"]
 
-# AWSRetry retries the query protocol's Throttling, not the JSON protocol's ThrottlingException (ACM API Reference).
-ACM_THROTTLED = ["ThrottlingException"]
 
 # Certificates in these states can still become (or are) usable; the others need a new request.
 LIVE_STATUSES = ["PENDING_VALIDATION", "ISSUED", "INACTIVE"]
@@ -50,7 +49,7 @@ class Route53ErrorHandler(AWSErrorHandler):
 
 
 @ACMErrorHandler.list_error_handler("list certificates", [])
-@AWSRetry.jittered_backoff(catch_extra_error_codes=ACM_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def list_certificates(client, key_algorithm, statuses=None):
     paginator = client.get_paginator("list_certificates")
     return paginator.paginate(
@@ -60,19 +59,19 @@ def list_certificates(client, key_algorithm, statuses=None):
 
 
 @ACMErrorHandler.list_error_handler("describe certificate")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=ACM_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def describe_certificate(client, arn):
     return client.describe_certificate(CertificateArn=arn)["Certificate"]
 
 
 @ACMErrorHandler.list_error_handler("list certificate tags", {})
-@AWSRetry.jittered_backoff(catch_extra_error_codes=ACM_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def get_certificate_tags(client, arn):
     return boto3_tag_list_to_ansible_dict(client.list_tags_for_certificate(CertificateArn=arn).get("Tags", []))
 
 
 @ACMErrorHandler.common_error_handler("request certificate")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=ACM_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def request_certificate(client, domain_name, subject_alternative_names, key_algorithm, idempotency_token, tags):
     params = dict(
         DomainName=domain_name,
@@ -87,21 +86,21 @@ def request_certificate(client, domain_name, subject_alternative_names, key_algo
 
 
 @ACMErrorHandler.common_error_handler("tag certificate")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=ACM_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def tag_certificate(client, arn, tags):
     if tags:
         client.add_tags_to_certificate(CertificateArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags))
 
 
 @ACMErrorHandler.common_error_handler("untag certificate")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=ACM_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def untag_certificate(client, arn, tag_keys):
     if tag_keys:
         client.remove_tags_from_certificate(CertificateArn=arn, Tags=[{"Key": key} for key in tag_keys])
 
 
 @ACMErrorHandler.deletion_error_handler("delete certificate")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=ACM_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def delete_certificate(client, arn):
     client.delete_certificate(CertificateArn=arn)
     return True

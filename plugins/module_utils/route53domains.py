@@ -14,9 +14,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
-# AWSRetry retries the query protocol's Throttling, not the JSON protocol's ThrottlingException.
-DOMAINS_THROTTLED = ["ThrottlingException"]
+from ansible_collections.aws_intro.stack.plugins.module_utils.common import JSON_THROTTLED
 
 DOMAINS_REGION = "us-east-1"
 
@@ -57,25 +55,25 @@ class Route53ErrorHandler(AWSErrorHandler):
 
 
 @Route53DomainsErrorHandler.list_error_handler("get domain detail")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=DOMAINS_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def get_domain_detail(client, domain_name):
     return client.get_domain_detail(DomainName=domain_name)
 
 
 @Route53DomainsErrorHandler.common_error_handler("check domain availability")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=DOMAINS_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def check_domain_availability(client, domain_name):
     return client.check_domain_availability(DomainName=domain_name)["Availability"]
 
 
 @Route53DomainsErrorHandler.common_error_handler("register domain")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=DOMAINS_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def register_domain(client, **params):
     return client.register_domain(**params)["OperationId"]
 
 
 @Route53DomainsErrorHandler.common_error_handler("update domain name servers")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=DOMAINS_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def update_domain_nameservers(client, domain_name, name_servers):
     return client.update_domain_nameservers(
         DomainName=domain_name, Nameservers=[{"Name": name} for name in name_servers]
@@ -83,7 +81,7 @@ def update_domain_nameservers(client, domain_name, name_servers):
 
 
 @Route53DomainsErrorHandler.common_error_handler("change domain auto-renew")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=DOMAINS_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def set_auto_renew(client, domain_name, enabled):
     if enabled:
         client.enable_domain_auto_renew(DomainName=domain_name)
@@ -92,7 +90,7 @@ def set_auto_renew(client, domain_name, enabled):
 
 
 @Route53DomainsErrorHandler.common_error_handler("update domain contact privacy")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=DOMAINS_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def update_contact_privacy(client, domain_name, enabled):
     return client.update_domain_contact_privacy(
         DomainName=domain_name, AdminPrivacy=enabled, RegistrantPrivacy=enabled, TechPrivacy=enabled
@@ -100,7 +98,7 @@ def update_contact_privacy(client, domain_name, enabled):
 
 
 @Route53DomainsErrorHandler.common_error_handler("get operation detail")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=DOMAINS_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def get_operation_detail(client, operation_id):
     return client.get_operation_detail(OperationId=operation_id)
 

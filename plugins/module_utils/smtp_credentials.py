@@ -25,9 +25,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.iam import AnsibleIAMError, IAMErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-
-# AWSRetry retries the query protocol's Throttling, not the JSON protocol's ThrottlingException (SSM).
-SSM_THROTTLED = ["ThrottlingException"]
+from ansible_collections.aws_intro.stack.plugins.module_utils.common import JSON_THROTTLED
 
 
 class SSMErrorHandler(AWSErrorHandler):
@@ -132,13 +130,13 @@ def delete_access_key(client, name, key_id):
 
 
 @SSMErrorHandler.list_error_handler("get parameter")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=SSM_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def get_parameter_value(client, name):
     return client.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
 
 
 @SSMErrorHandler.list_error_handler("describe parameter")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=SSM_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def describe_parameter(client, name):
     """The DescribeParameters entry of one parameter (it has the Description, GetParameter has not), or None.
 
@@ -155,7 +153,7 @@ def describe_parameter(client, name):
 
 
 @SSMErrorHandler.common_error_handler("put parameter")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=SSM_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def put_secure_parameter(client, name, value, description, kms_key_id):
     kwargs = {"Name": name, "Value": value, "Type": "SecureString", "Overwrite": True, "Description": description}
     if kms_key_id:
@@ -164,7 +162,7 @@ def put_secure_parameter(client, name, value, description, kms_key_id):
 
 
 @SSMErrorHandler.deletion_error_handler("delete parameter")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=SSM_THROTTLED)
+@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def delete_parameter(client, name):
     client.delete_parameter(Name=name)
     return True
