@@ -829,6 +829,13 @@ class ReplicationGroupManager:
                 add_tags(self.client, current["arn"], to_add)
         return True
 
+    def plan(self, current):
+        """plan_changes on the group as it is, or fail naming every change AWS cannot make in place."""
+        errors, modify, shards, replicas, predicted = plan_changes(current, self.params)
+        if errors:
+            self.module.fail_json(msg="; ".join(errors), replication_group=current)
+        return modify, shards, replicas, predicted
+
     def ensure_present(self, current):
         """Create or update the group; returns (changed, predicted)."""
         if current is None:
@@ -840,9 +847,7 @@ class ReplicationGroupManager:
         if current["status"] == "deleting":
             self.module.fail_json(msg=f"Replication group {self.group_id} is being deleted; run again when it is gone")
 
-        errors, modify, shards, replicas, predicted = plan_changes(current, self.params)
-        if errors:
-            self.module.fail_json(msg="; ".join(errors), replication_group=current)
+        modify, shards, replicas, predicted = self.plan(current)
         if not self.module.check_mode and (modify or shards is not None or replicas is not None) and (
             current["status"] != "available"
         ):
@@ -850,9 +855,7 @@ class ReplicationGroupManager:
             # it is creating, values that change when a modification lands): the plan is made again on the
             # group once it is available, and only what it still needs is sent.
             current = self.wait_available()
-            errors, modify, shards, replicas, predicted = plan_changes(current, self.params)
-            if errors:
-                self.module.fail_json(msg="; ".join(errors), replication_group=current)
+            modify, shards, replicas, predicted = self.plan(current)
         tags_changed = self.ensure_tags(current, predicted)
         changed = bool(modify or shards is not None or replicas is not None or tags_changed)
         if self.module.check_mode or not changed:
