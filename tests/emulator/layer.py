@@ -7,10 +7,12 @@ fix here names the AWS documentation it restores.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
 import time
+import uuid
 
 
 def fix_nat_gateway_tag_resource_type() -> None:
@@ -37,8 +39,6 @@ def fix_dashboard_body_validation() -> None:
     explorer) and ``properties``. moto 5.2 accepts any JSON, so a body AWS would reject with
     validation messages is stored instead. Only these documented required parts are checked.
     """
-    import json
-
     from moto.cloudwatch import responses
     from moto.cloudwatch.exceptions import DashboardInvalidInputError
 
@@ -478,8 +478,6 @@ def fix_sesv2_account() -> None:
     access": a new account is in the sandbox, 200 messages per 24 hours at 1 message per second.
     The review is done by people at AWS, so here it stays PENDING. Used by the mail role's tests.
     """
-    import json
-
     from moto.sesv2 import urls as sesv2_urls
     from moto.sesv2.responses import SESV2Response
 
@@ -1092,8 +1090,6 @@ def fix_route53_changes_pending() -> None:
     own, PENDING, and GetChange reports it PENDING for LAYER_ROUTE53_PENDING_SECONDS (tests/emulator/server.py
     sets 2 s; AWS: up to about 60 s; 0 keeps moto's INSYNC at once).
     """
-    import uuid
-
     from moto.route53.responses import Route53
 
     seconds = float(os.environ.get("LAYER_ROUTE53_PENDING_SECONDS", "0") or 0)
@@ -1215,8 +1211,6 @@ def _cbor_map(fields: dict[str, str]) -> bytes:
 
 def throttling_answer(service: str, environ: dict) -> tuple[str, list[tuple[str, str]], bytes]:
     """(status, headers, body) of the service's own throttling error, in its protocol's error format."""
-    import uuid
-
     request_id = str(uuid.uuid4())
     path = environ.get("PATH_INFO", "")
     method = environ.get("REQUEST_METHOD", "GET")
@@ -1256,8 +1250,6 @@ def throttling_answer(service: str, environ: dict) -> tuple[str, list[tuple[str,
         if environ.get("HTTP_SMITHY_PROTOCOL") == "rpc-v2-cbor":
             headers += [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
             return "400 Bad Request", headers, _cbor_map(fields)
-        import json
-
         headers.append(("Content-Type", "application/x-amz-json-1.1"))
         return "400 Bad Request", headers, json.dumps(fields).encode()
     if path.startswith("/v2/email/"):
