@@ -12,6 +12,7 @@ the NAT gateway and its Elastic IP).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +45,7 @@ class Run:
     rc: int | None = None
     killed_at: float | None = None
     roles_started: float | None = None
-    survivors: list[str] = field(default_factory=list)
+    survivors: dict[int, str] = field(default_factory=dict)  # left by the kill (then killed by cloud())
 
     @property
     def stdout(self) -> str:
@@ -72,14 +74,20 @@ def _read(stream, run: Run, start: float, roles_started: threading.Event) -> Non
             roles_started.set()
 
 
-def _session_processes(sid: int) -> list[str]:
-    """The processes of the run's session still alive (zombies, dead but not reaped yet, are not)."""
-    ps = subprocess.run(["ps", "-eo", "pid=,sid=,stat=,args="], capture_output=True, text=True, check=False)
-    found = []
-    for row in ps.stdout.splitlines():
-        parts = row.split(None, 3)
-        if len(parts) == 4 and parts[1] == str(sid) and not parts[2].startswith("Z"):
-            found.append(f"{parts[0]} {parts[3][:120]}")
+def _marked_processes(marker: str) -> dict[int, str]:
+    """{pid: command} of the live processes whose environment holds the run's marker, wherever they are:
+    Mitogen's connection multiplexer leaves the run's session (setsid), so a SIGKILL to the run's process
+    group does not reach it, and it stays, idle, once its parent is gone."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if marker.encode() not in (proc / "environ").read_bytes() or (proc / "stat").read_text().split()[2] == "Z":
+                continue
+            found[int(proc.name)] = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
+        except OSError:
+            continue
     return found
 
 
@@ -89,8 +97,10 @@ def cloud(moto: MotoServer, kill_after: float | None = None, timeout: float = 12
     first role's first task started, unless the play ended before."""
     command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", INVENTORY,
                "-e", json.dumps(VARS), str(PLAYBOOK)]
+    marker = f"AWS_INTRO_INTERRUPTED_RUN={uuid.uuid4().hex}"
+    env = ansible_env({**moto.environ(DEFAULT_REGION), marker.split("=")[0]: marker.split("=")[1]})
     start = time.monotonic()
-    proc = subprocess.Popen(command, cwd=REPO, env=ansible_env(moto.environ(DEFAULT_REGION)),
+    proc = subprocess.Popen(command, cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     run, roles_started = Run(), threading.Event()
     reader = threading.Thread(target=_read, args=(proc.stdout, run, start, roles_started), daemon=True)
@@ -108,7 +118,10 @@ def cloud(moto: MotoServer, kill_after: float | None = None, timeout: float = 12
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             time.sleep(0.5)
-            run.survivors = _session_processes(proc.pid)
+            run.survivors = _marked_processes(marker)
+            for pid in run.survivors:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
     reader.join(timeout=30)
     run.rc = proc.returncode
     return run
