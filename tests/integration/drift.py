@@ -6,8 +6,9 @@ report changed=0.
 
 The four changes are those a console user makes by mistake: MySQL opened to the world on the database's
 security group, one S3 public access block setting off, an alarm deleted, an RDS parameter changed.
-The suite runs the two whose check mode the roles build themselves (test_storage: the public access block;
-test_database: a parameter); the security group rule and the alarm are reported by the upstream modules.
+The suite tests each change on its own, in the test file that already converges the owning role:
+test_network (the security group rule), test_storage (the public access block), test_monitoring (the
+alarm), test_database (a parameter). test_interrupted.py uses this module's small stack (SMALL).
 """
 
 from __future__ import annotations

@@ -168,6 +168,39 @@ def test_check_mode_on_the_converged_stack_reports_no_change(converged, aws_env)
     assert check.changed == 0, check.changed_tasks()
 
 
+ALARM_TASK = "aws_intro.stack.monitoring : Create or update the alarms (actions to the topic on ALARM and OK)"
+# What an alarm is made of: everything DescribeAlarms returns but its state and timestamps.
+ALARM_SETTINGS = ("AlarmName", "AlarmArn", "AlarmDescription", "ActionsEnabled", "OKActions", "AlarmActions",
+                  "InsufficientDataActions", "MetricName", "Namespace", "Statistic", "Dimensions", "Period",
+                  "EvaluationPeriods", "Threshold", "ComparisonOperator", "TreatMissingData")
+
+
+def alarm_settings(aws):
+    return {name: {key: alarm.get(key) for key in ALARM_SETTINGS} for name, alarm in alarms(aws).items()}
+
+
+def test_a_deleted_alarm_is_reported_by_check_mode_then_made_again(converged, stack, aws_env, aws, recording):
+    """Out-of-band change of tests/integration/drift.py: one of the stack's alarms deleted by hand."""
+    before = alarm_settings(aws)
+    deleted = f"{STACK}-alarm-web-cpu-{stack['web_instance_ids'][0]}"
+    assert deleted in before
+    aws("cloudwatch").delete_alarms(AlarmNames=[deleted])
+    assert set(alarms(aws)) == set(before) - {deleted}
+    with recording() as rec:
+        check = monitoring(aws_env, check=True)
+    assert check.rc == 0, check.stdout[-4000:]
+    assert check.changed_tasks() == [ALARM_TASK], check.changed_tasks()
+    assert f"changed: [localhost] => (item={deleted})" in check.stdout, check.stdout[-4000:]
+    assert rec.writes() == {}, "check mode must not change anything"
+    assert deleted not in alarms(aws)
+    with recording() as rec:
+        repair = monitoring(aws_env)
+    assert repair.rc == 0, repair.stdout[-4000:]
+    assert repair.changed_tasks() == [ALARM_TASK], repair.changed_tasks()
+    assert rec.writes() == {"monitoring:PutMetricAlarm": 1}, rec.writes()
+    assert alarm_settings(aws) == before
+
+
 def test_outputs_of_the_other_roles_are_used_when_set(converged, aws_env, aws):
     """database_outputs / cache_outputs name the resources instead of the tag lookup."""
     result = monitoring(aws_env, check=True, extra={

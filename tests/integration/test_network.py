@@ -158,6 +158,44 @@ def test_check_mode_on_the_converged_network_reports_no_change(converged, aws_en
     assert check.changed == 0, check.changed_tasks()
 
 
+DB_SG_TASK = ("aws_intro.stack.network : Security groups of the database and the cache "
+              "(their port from the web hosts only)")
+MYSQL_TO_THE_WORLD = {"IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+
+
+def task_output(stdout: str, task: str) -> str:
+    """What the play printed under the banner of that task (its results, and its diff in --diff mode)."""
+    start = stdout.index(f"TASK [{task}]")
+    end = stdout.find("\nTASK [", start + 1)
+    return stdout[start:end if end > 0 else None]
+
+
+def test_mysql_opened_to_the_world_is_reported_by_check_mode_then_closed(converged, outputs, aws, aws_env,
+                                                                           recording):
+    """Out-of-band change of tests/integration/drift.py: 3306 from 0.0.0.0/0 added on the db group by hand."""
+    ec2, db = aws("ec2"), outputs["security_group_ids"]["db"]
+    purpose_of = {v: k for k, v in outputs["security_group_ids"].items()}
+
+    def db_rules() -> set:
+        return _ingress(ec2.describe_security_groups(GroupIds=[db])["SecurityGroups"][0]["IpPermissions"], purpose_of)
+
+    before = db_rules()
+    ec2.authorize_security_group_ingress(GroupId=db, IpPermissions=[MYSQL_TO_THE_WORLD])
+    opened = before | {("tcp", 3306, 3306, "cidr", "0.0.0.0/0")}
+    assert db_rules() == opened
+    with recording() as rec:
+        check = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY, check=True)
+    assert check.rc == 0, check.stdout[-4000:]
+    assert check.changed_tasks() == [DB_SG_TASK], check.changed_tasks()
+    assert "0.0.0.0/0" in task_output(check.stdout, DB_SG_TASK), task_output(check.stdout, DB_SG_TASK)
+    assert rec.writes() == {}, "check mode must not change anything"
+    assert db_rules() == opened
+    repair = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY)
+    assert repair.rc == 0, repair.stdout[-4000:]
+    assert repair.changed_tasks() == [DB_SG_TASK], repair.changed_tasks()
+    assert db_rules() == before == {("tcp", 3306, 3306, "sg", "web")}
+
+
 def test_lookup_alone_finds_the_same_outputs(outputs, aws_env, recording):
     with recording() as rec:
         found = run_playbook("network_lookup.yml", aws_env, inventory=TEST_INVENTORY)
