@@ -60,3 +60,23 @@ def busy_parameter_store(aws):
     yield names
     for start in range(0, len(names), 10):  # DeleteParameters takes 10 names at most
         ssm.delete_parameters(Names=names[start:start + 10])
+
+
+# Where CI's time goes, file by file: the sum of each file's setup, call and teardown times, and the
+# worker that ran it (xdist sends every report to the controller, which prints this once).
+_FILE_SECONDS: dict[str, list] = {}
+
+
+def pytest_runtest_logreport(report):
+    file_seconds = _FILE_SECONDS.setdefault(report.nodeid.split("::")[0], [0.0, ""])
+    file_seconds[0] += report.duration
+    gateway = getattr(getattr(report, "node", None), "gateway", None)
+    file_seconds[1] = gateway.id if gateway else ""
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _FILE_SECONDS:
+        return
+    terminalreporter.section("seconds per test file (setup + call + teardown)")
+    for path, (seconds, worker) in sorted(_FILE_SECONDS.items(), key=lambda item: -item[1][0]):
+        terminalreporter.write_line(f"{seconds:8.0f} s  {worker:5}  {path}")
