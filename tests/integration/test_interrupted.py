@@ -53,7 +53,7 @@ COUNTS = {
     "sns subscriptions": 0,
     "cloudwatch alarms": 19,
     "cloudwatch dashboards": 1,
-    "ssm parameters": 4,
+    "ssm parameters": 5,  # the database's two passwords, the SMTP user's two, the cache AUTH token
     "ses identities": 1,
     "logs log groups": 0,
     "secretsmanager secrets": 0,
