@@ -86,11 +86,17 @@ def try_case(moto: MotoServer, extra_vars: dict) -> dict:
             "reads": sum(calls.values()) - sum(writes.values()), "writes": writes}
 
 
+# How ansible-core 2.19 prints a failed task: `fatal: [host]: FAILED!` for a task, `failed: [host] (item=...)`
+# for a loop's item, and, for a loop, the whole error once more as `[ERROR]: Task failed: ...`.
+_FAILED = ("fatal: [", "failed: [", "[ERROR]: Task failed")
+
+
 def failure(stdout: str) -> str:
-    """The text of the first failed task's result (from its `fatal:` line to the next blank line)."""
-    start = stdout.find("fatal: [")
-    if start < 0:
+    """The text of the first failed task's result (from its first failure line to the next blank line)."""
+    starts = [index for index in (stdout.find(marker) for marker in _FAILED) if index >= 0]
+    if not starts:
         return ""
+    start = min(starts)
     end = stdout.find("\n\n", start)
     return stdout[start:end if end > 0 else None]
 
