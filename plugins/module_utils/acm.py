@@ -7,7 +7,15 @@
 
 Every call is wrapped by an error handler (AnsibleACMError) and AWSRetry.jittered_backoff();
 reads of something that does not exist return None (or an empty list).
+
+The waits (``wait_for_certificate``) are botocore waiters of this collection's models (``CERTIFICATE_WAITERS``):
+botocore's own ``certificate_validated`` waits until every name's validation succeeded, which is neither of what the
+module waits for (the validation records ACM adds seconds after the request, and the certificate issued), and does
+not end on VALIDATION_TIMED_OUT, REVOKED or EXPIRED.
 """
+
+import contextlib
+import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
@@ -18,6 +26,15 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
 )
 from ansible_collections.aws_intro.stack.plugins.module_utils.common import JSON_THROTTLED
+from ansible_collections.aws_intro.stack.plugins.module_utils.waiters import (
+    custom_waiter,
+    last_error_code,
+    timed_out,
+    wait,
+)
+
+with contextlib.suppress(ImportError):  # modules report a missing botocore themselves
+    from botocore.exceptions import WaiterError
 
 # Route 53 answers PriorRequestNotComplete while it still processes an earlier request (ChangeResourceRecordSets).
 ROUTE53_BUSY = ["PriorRequestNotComplete"]
@@ -186,3 +203,67 @@ def validation_records_pending(certificate):
     the request)."""
     options = certificate.get("DomainValidationOptions") or []
     return not options or any("ResourceRecord" not in option for option in options)
+
+
+# ---- Waiting for a certificate ----
+
+WAIT_DELAY = 5
+_CERTIFICATE_GONE = {"matcher": "error", "expected": "ResourceNotFoundException", "state": "failure"}
+_CERTIFICATE_FAILED = [
+    {"matcher": "path", "argument": "Certificate.Status", "expected": status, "state": "failure"}
+    for status in FAILED_STATUSES
+]
+# What the module waits for -> (waiter name, waiter model).
+CERTIFICATE_WAITERS = {
+    # Every name of the certificate has its validation record (validation_records_pending is False).
+    "the validation records": ("CertificateValidationRecordsAdded", {
+        "operation": "DescribeCertificate",
+        "delay": WAIT_DELAY,
+        "maxAttempts": 120,
+        "acceptors": [
+            {
+                "matcher": "path",
+                "argument": "length(Certificate.DomainValidationOptions || `[]`) > `0` && "
+                "length(Certificate.DomainValidationOptions[?ResourceRecord == null] || `[]`) == `0`",
+                "expected": True,
+                "state": "success",
+            },
+            *_CERTIFICATE_FAILED,
+            _CERTIFICATE_GONE,
+        ],
+    }),
+    "the issue": ("CertificateIssued", {
+        "operation": "DescribeCertificate",
+        "delay": WAIT_DELAY,
+        "maxAttempts": 120,
+        "acceptors": [
+            {"matcher": "path", "argument": "Certificate.Status", "expected": "ISSUED", "state": "success"},
+            *_CERTIFICATE_FAILED,
+            _CERTIFICATE_GONE,
+        ],
+    }),
+}
+
+
+def wait_for_certificate(client, arn, deadline, what):
+    """Wait until the certificate has ``what`` ("the validation records" or "the issue") or time.monotonic() passes
+    ``deadline``; the certificate as it is then. Fails at once when the certificate failed or disappeared."""
+    waiter = custom_waiter(client, *CERTIFICATE_WAITERS[what])
+    try:
+        return wait(waiter, deadline - time.monotonic(), WAIT_DELAY, CertificateArn=arn)["Certificate"]
+    except WaiterError as e:
+        if last_error_code(e) == "ResourceNotFoundException":
+            raise AnsibleACMError(message=f"certificate {arn} disappeared while waiting for {what}", exception=e) from e
+        certificate = (e.last_response or {}).get("Certificate") or {}
+        status = certificate.get("Status")
+        if status in FAILED_STATUSES:
+            reason = certificate.get("FailureReason", "no reason given")
+            raise AnsibleACMError(message=f"certificate {arn} is {status} ({reason}) while waiting for {what}",
+                                  exception=e) from e
+        if timed_out(e):
+            raise AnsibleACMError(
+                message=f"timed out waiting for {what} of certificate {arn} (status {status}); "
+                "raise wait_timeout or check the validation records",
+                exception=e,
+            ) from e
+        raise AnsibleACMError(message=f"waiting for {what} of certificate {arn} failed", exception=e) from e

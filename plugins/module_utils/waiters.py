@@ -30,20 +30,30 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.aws_intro.stack.plugins.module_utils.common import JSON_THROTTLED
 
 
-def _retrying_operation(client, operation):
-    """The client method of an operation (DescribeCertificate), retried on throttling, answering errors as the
-    waiter expects them (the error response instead of a raised ClientError)."""
-    if isinstance(client, RetryingBotoClientWrapper):
-        client = client.client
-    method = getattr(client, xform_name(operation))
-    retrying = AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)(method)
-    return core_waiter.NormalizedOperationMethod(retrying)
+class _Polled:
+    """The operation a waiter polls: the client method retried on throttling (AWSRetry), answering an error as the
+    waiter expects it (the error response instead of a raised ClientError), its last answer kept."""
+
+    def __init__(self, client, operation):
+        if isinstance(client, RetryingBotoClientWrapper):
+            client = client.client
+        method = getattr(client, xform_name(operation))
+        retrying = AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)(method)
+        self._operation = core_waiter.NormalizedOperationMethod(retrying)
+        self.last_response = None
+
+    def __call__(self, **kwargs):
+        self.last_response = self._operation(**kwargs)
+        return self.last_response
 
 
 def custom_waiter(client, name, config):
     """A waiter on ``client`` from one waiter model entry ``config`` (operation, delay, maxAttempts, acceptors)."""
     model = core_waiter.WaiterModel({"version": 2, "waiters": {name: config}})
-    return core_waiter.Waiter(name, model.get_waiter(name), _retrying_operation(client, config["operation"]))
+    polled = _Polled(client, config["operation"])
+    waiter = core_waiter.Waiter(name, model.get_waiter(name), polled)
+    waiter.polled = polled
+    return waiter
 
 
 def _acceptor(acceptor):
@@ -77,3 +87,15 @@ def waiter_config(timeout, delay):
 def timed_out(error):
     """True when a WaiterError means the attempts ran out (not a failure state or an error answer)."""
     return "Max attempts exceeded" in str(getattr(error, "kwargs", {}).get("reason", error))
+
+
+def wait(waiter, timeout, delay, **params):
+    """``waiter.wait(**params)`` polling at once and every ``delay`` seconds for ``timeout`` seconds; returns the
+    last answer of the polled operation (the resource as the wait last saw it). Raises botocore's WaiterError."""
+    waiter.wait(WaiterConfig=waiter_config(timeout, delay), **params)
+    return waiter.polled.last_response
+
+
+def last_error_code(error):
+    """The error code of the answer that ended a wait (WaiterError), or None."""
+    return ((getattr(error, "last_response", None) or {}).get("Error") or {}).get("Code")

@@ -229,7 +229,6 @@ from copy import deepcopy
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.aws_intro.stack.plugins.module_utils.acm import (
-    FAILED_STATUSES,
     AnsibleACMError,
     delete_certificate,
     describe_certificate,
@@ -243,7 +242,7 @@ from ansible_collections.aws_intro.stack.plugins.module_utils.acm import (
     untag_certificate,
     upsert_records,
     validation_records,
-    validation_records_pending,
+    wait_for_certificate,
 )
 from ansible_collections.aws_intro.stack.plugins.module_utils.modules import AnsibleStackAWSModule
 
@@ -318,29 +317,6 @@ def find_certificates(client, domain_name, names, key_algorithm, name_tag):
         found.append((certificate, tags))
     found.sort(key=lambda pair: (pair[0].get("Status") != "ISSUED", str(pair[0].get("CreatedAt", ""))))
     return found
-
-
-def wait_for(client, arn, deadline, ready, what):
-    """Poll the certificate until ready(certificate) or the deadline; back off from 2 to 15 seconds."""
-    delay = 2
-    while True:
-        certificate = describe_certificate(client, arn)
-        if certificate is None:
-            raise AnsibleACMError(message=f"certificate {arn} disappeared while waiting for {what}")
-        if ready(certificate):
-            return certificate
-        if certificate.get("Status") in FAILED_STATUSES:
-            reason = certificate.get("FailureReason", "no reason given")
-            raise AnsibleACMError(
-                message=f"certificate {arn} is {certificate['Status']} ({reason}) while waiting for {what}"
-            )
-        if time.monotonic() + delay > deadline:
-            raise AnsibleACMError(
-                message=f"timed out waiting for {what} of certificate {arn} (status {certificate.get('Status')}); "
-                "raise wait_timeout or check the validation records"
-            )
-        time.sleep(delay)
-        delay = min(delay * 2, 15)
 
 
 def ensure_tags(client, current, desired_tags, purge_tags, check_mode):
@@ -421,9 +397,7 @@ def ensure_present(module, client, route53, params, found, check_mode):
             desired_tags,
         )
         # ACM adds the validation records a few seconds after the request.
-        certificate = wait_for(
-            client, arn, deadline, lambda c: not validation_records_pending(c), "the validation records"
-        )
+        certificate = wait_for_certificate(client, arn, deadline, "the validation records")
         current = normalize_certificate(certificate, get_certificate_tags(client, arn))
 
     tags_changed, current = ensure_tags(
@@ -434,10 +408,7 @@ def ensure_present(module, client, route53, params, found, check_mode):
     records_changed = False
     if params["validation_zone_id"]:
         if not current["validation_records"] and not check_mode:
-            certificate = wait_for(
-                client, current["certificate_arn"], deadline, lambda c: not validation_records_pending(c),
-                "the validation records",
-            )
+            certificate = wait_for_certificate(client, current["certificate_arn"], deadline, "the validation records")
             current["validation_records"] = validation_records(certificate)
         records_changed = ensure_validation_records(
             route53, params["validation_zone_id"], current["validation_records"], params["validation_record_ttl"],
@@ -446,7 +417,7 @@ def ensure_present(module, client, route53, params, found, check_mode):
         changed |= records_changed
 
     if params["wait"] and not check_mode and current["status"] != "ISSUED":
-        wait_for(client, current["certificate_arn"], deadline, lambda c: c.get("Status") == "ISSUED", "the issue")
+        wait_for_certificate(client, current["certificate_arn"], deadline, "the issue")
 
     return changed, current, records_changed
 
