@@ -231,7 +231,6 @@ domain:
 
 import datetime
 import re
-import time
 from copy import deepcopy
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
@@ -242,13 +241,13 @@ from ansible_collections.aws_intro.stack.plugins.module_utils.route53domains imp
     check_domain_availability,
     contact_to_api,
     get_domain_detail,
-    get_operation_detail,
     get_zone_name_servers,
     normalize_name_servers,
     register_domain,
     set_auto_renew,
     update_contact_privacy,
     update_domain_nameservers,
+    wait_for_operation,
 )
 
 DOMAIN_RE = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -270,8 +269,6 @@ CONTACT_OPTIONS = dict(
     fax=dict(type="str"),
 )
 AVAILABLE = ("AVAILABLE", "AVAILABLE_PREORDER")
-OPERATION_DONE = "SUCCESSFUL"
-OPERATION_FAILED = ("ERROR", "FAILED")
 
 
 def check_params(params):
@@ -310,27 +307,6 @@ def normalize_domain(domain_name, detail):
     if detail.get("ExpirationDate"):
         result["expiration_date"] = _iso(detail["ExpirationDate"])
     return result
-
-
-def wait_for_operation(client, operation_id, timeout, what):
-    deadline = time.monotonic() + timeout
-    delay = 2
-    while True:
-        operation = get_operation_detail(client, operation_id)
-        status = operation.get("Status")
-        if status == OPERATION_DONE:
-            return operation
-        if status in OPERATION_FAILED:
-            raise AnsibleRoute53DomainsError(
-                message=f"{what} (operation {operation_id}) ended {status}: {operation.get('Message', 'no message')}"
-            )
-        if time.monotonic() + delay > deadline:
-            raise AnsibleRoute53DomainsError(
-                message=f"timed out after {timeout} s waiting for {what} (operation {operation_id}, status {status}); "
-                "it goes on at AWS: run again later or raise wait_timeout"
-            )
-        time.sleep(delay)
-        delay = min(delay * 2, 30)
 
 
 def desired_name_servers(route53, params):
