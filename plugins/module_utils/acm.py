@@ -3,7 +3,7 @@
 # Copyright: aws_intro.stack contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""ACM and Route 53 calls of the acm_certificate_request module.
+"""ACM calls of the acm_certificate_request module (its Route 53 calls are in module_utils/route53.py).
 
 Every call is wrapped by an error handler (AnsibleACMError) and AWSRetry.jittered_backoff();
 reads of something that does not exist return None (or an empty list).
@@ -26,6 +26,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
 )
 from ansible_collections.aws_intro.stack.plugins.module_utils.common import JSON_THROTTLED
+from ansible_collections.aws_intro.stack.plugins.module_utils.route53 import normalize_name
 from ansible_collections.aws_intro.stack.plugins.module_utils.waiters import (
     custom_waiter,
     last_error_code,
@@ -35,10 +36,6 @@ from ansible_collections.aws_intro.stack.plugins.module_utils.waiters import (
 
 with contextlib.suppress(ImportError):  # modules report a missing botocore themselves
     from botocore.exceptions import WaiterError
-
-# Route 53 answers PriorRequestNotComplete while it still processes an earlier request (ChangeResourceRecordSets).
-ROUTE53_BUSY = ["PriorRequestNotComplete"]
-
 
 # Certificates in these states can still become (or are) usable; the others need a new request.
 LIVE_STATUSES = ["PENDING_VALIDATION", "ISSUED", "INACTIVE"]
@@ -55,14 +52,6 @@ class ACMErrorHandler(AWSErrorHandler):
     @classmethod
     def _is_missing(cls):
         return is_boto3_error_code("ResourceNotFoundException")
-
-
-class Route53ErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AnsibleACMError
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("NoSuchHostedZone")
 
 
 @ACMErrorHandler.list_error_handler("list certificates", [])
@@ -121,59 +110,6 @@ def untag_certificate(client, arn, tag_keys):
 def delete_certificate(client, arn):
     client.delete_certificate(CertificateArn=arn)
     return True
-
-
-@Route53ErrorHandler.list_error_handler("get hosted zone")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=ROUTE53_BUSY)
-def get_hosted_zone(client, zone_id):
-    return client.get_hosted_zone(Id=zone_id)["HostedZone"]
-
-
-@Route53ErrorHandler.list_error_handler("list resource record sets", [])
-@AWSRetry.jittered_backoff(catch_extra_error_codes=ROUTE53_BUSY)
-def get_record_sets(client, zone_id, name, record_type):
-    """The record sets of exactly NAME and TYPE: one for simple routing, several with a routing policy.
-
-    ListResourceRecordSets lists the zone in its order from StartRecordName and StartRecordType, so the pages
-    are read until a record set of another name or type comes (the sets of one name and type may span pages:
-    IsTruncated, NextRecordName, NextRecordType, NextRecordIdentifier).
-    """
-    wanted = (normalize_name(name), record_type)
-    found = []
-    pages = client.get_paginator("list_resource_record_sets").paginate(
-        HostedZoneId=zone_id, StartRecordName=name, StartRecordType=record_type, PaginationConfig={"PageSize": 10}
-    )
-    for page in pages:
-        for record in page["ResourceRecordSets"]:
-            if (normalize_name(record["Name"]), record["Type"]) != wanted:
-                return found
-            found.append(record)
-    return found
-
-
-@Route53ErrorHandler.common_error_handler("change resource record sets")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=ROUTE53_BUSY)
-def upsert_records(client, zone_id, records, ttl, comment):
-    changes = [
-        {
-            "Action": "UPSERT",
-            "ResourceRecordSet": {
-                "Name": record["name"],
-                "Type": record["type"],
-                "TTL": ttl,
-                "ResourceRecords": [{"Value": record["value"]}],
-            },
-        }
-        for record in records
-    ]
-    return client.change_resource_record_sets(
-        HostedZoneId=zone_id, ChangeBatch={"Comment": comment, "Changes": changes}
-    )["ChangeInfo"]
-
-
-def normalize_name(name):
-    """DNS names compare without case and without the final dot; Route 53 escapes '*' as \\052."""
-    return name.replace("\\052", "*").rstrip(".").lower()
 
 
 def validation_records(certificate):

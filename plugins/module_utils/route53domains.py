@@ -65,10 +65,6 @@ class Route53DomainsErrorHandler(AWSErrorHandler):
         return (is_boto3_error_message("not associated with this account"), is_boto3_error_message("not found"))
 
 
-class Route53ErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AnsibleRoute53DomainsError
-
-
 @Route53DomainsErrorHandler.list_error_handler("get domain detail")
 @AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def get_domain_detail(client, domain_name):
@@ -116,18 +112,6 @@ def update_contact_privacy(client, domain_name, enabled):
 @AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
 def get_operation_detail(client, operation_id):
     return client.get_operation_detail(OperationId=operation_id)
-
-
-@Route53ErrorHandler.common_error_handler("get hosted zone")
-@AWSRetry.jittered_backoff()
-def get_zone_name_servers(client, zone_id):
-    """(zone name, name servers of its delegation set)."""
-    zone = client.get_hosted_zone(Id=zone_id)
-    if zone["HostedZone"].get("Config", {}).get("PrivateZone"):
-        raise AnsibleRoute53DomainsError(
-            message=f"hosted_zone_id {zone_id} is a private zone; a domain needs a public one"
-        )
-    return zone["HostedZone"]["Name"], list(zone.get("DelegationSet", {}).get("NameServers", []))
 
 
 def contact_to_api(contact):

@@ -233,18 +233,21 @@ from ansible_collections.aws_intro.stack.plugins.module_utils.acm import (
     delete_certificate,
     describe_certificate,
     get_certificate_tags,
-    get_hosted_zone,
-    get_record_sets,
     list_certificates,
-    normalize_name,
     request_certificate,
     tag_certificate,
     untag_certificate,
-    upsert_records,
     validation_records,
     wait_for_certificate,
 )
 from ansible_collections.aws_intro.stack.plugins.module_utils.modules import AnsibleStackAWSModule
+from ansible_collections.aws_intro.stack.plugins.module_utils.route53 import (
+    AnsibleRoute53Error,
+    get_hosted_zone,
+    get_record_sets,
+    normalize_name,
+    upsert_records,
+)
 
 # RFC 1123 host name labels, with one leading "*." allowed (a wildcard name).
 DOMAIN_RE = re.compile(r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -337,7 +340,7 @@ def ensure_tags(client, current, desired_tags, purge_tags, check_mode):
 
 def ensure_validation_records(route53, zone_id, records, ttl, check_mode):
     """UPSERT the validation CNAMEs that are missing or differ in the zone; (changed, zone name)."""
-    zone = get_hosted_zone(route53, zone_id)
+    zone = (get_hosted_zone(route53, zone_id) or {}).get("HostedZone")
     if zone is None:
         raise AnsibleACMError(message=f"validation_zone_id {zone_id}: no such hosted zone")
     if zone.get("Config", {}).get("PrivateZone"):
@@ -479,7 +482,7 @@ def main():
             if not module.check_mode:
                 arn = after["certificate_arn"]
                 after = normalize_certificate(describe_certificate(client, arn), get_certificate_tags(client, arn))
-    except AnsibleACMError as e:
+    except (AnsibleACMError, AnsibleRoute53Error) as e:
         module.fail_json_aws_error(e)
 
     result = {"changed": changed, "certificate": after, "validation_records_changed": records_changed}

@@ -235,13 +235,13 @@ from copy import deepcopy
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.aws_intro.stack.plugins.module_utils.modules import AnsibleStackAWSModule
+from ansible_collections.aws_intro.stack.plugins.module_utils.route53 import AnsibleRoute53Error, get_hosted_zone
 from ansible_collections.aws_intro.stack.plugins.module_utils.route53domains import (
     DOMAINS_REGION,
     AnsibleRoute53DomainsError,
     check_domain_availability,
     contact_to_api,
     get_domain_detail,
-    get_zone_name_servers,
     normalize_name_servers,
     register_domain,
     set_auto_renew,
@@ -309,11 +309,23 @@ def normalize_domain(domain_name, detail):
     return result
 
 
+def zone_name_servers(route53, zone_id):
+    """(zone name, name servers of its delegation set) of a public hosted zone."""
+    zone = get_hosted_zone(route53, zone_id)
+    if zone is None:
+        raise AnsibleRoute53DomainsError(message=f"hosted_zone_id {zone_id}: no such hosted zone")
+    if zone["HostedZone"].get("Config", {}).get("PrivateZone"):
+        raise AnsibleRoute53DomainsError(
+            message=f"hosted_zone_id {zone_id} is a private zone; a domain needs a public one"
+        )
+    return zone["HostedZone"]["Name"], list(zone.get("DelegationSet", {}).get("NameServers", []))
+
+
 def desired_name_servers(route53, params):
     if params["name_servers"]:
         return normalize_name_servers(params["name_servers"])
     if params["hosted_zone_id"]:
-        zone_name, name_servers = get_zone_name_servers(route53, params["hosted_zone_id"])
+        zone_name, name_servers = zone_name_servers(route53, params["hosted_zone_id"])
         if zone_name.rstrip(".").lower() != params["domain_name"].lower():
             raise AnsibleRoute53DomainsError(
                 message=f"hosted_zone_id {params['hosted_zone_id']} is the zone of {zone_name.rstrip('.')}, "
@@ -470,7 +482,7 @@ def main():
                 if "availability" in after:
                     fresh["availability"] = after["availability"]
                 after = fresh
-    except AnsibleRoute53DomainsError as e:
+    except (AnsibleRoute53DomainsError, AnsibleRoute53Error) as e:
         module.fail_json_aws_error(e)
 
     result = {"changed": changed, "domain": after}

@@ -238,3 +238,9 @@ def test_wait_for_operation_returns_once_successful(monkeypatch):
     assert module.wait_for_operation(client, "op", 60, "the registration")["Status"] == "SUCCESSFUL"
     assert client.get_operation_detail.call_count == 4
     assert slept.count(utils.WAIT_DELAY) == 2
+
+
+def test_a_zone_that_does_not_exist_fails_clearly(aws):
+    _domains, route53 = aws
+    with pytest.raises(utils.AnsibleRoute53DomainsError, match="hosted_zone_id ZNOTTHERE: no such hosted zone"):
+        module.desired_name_servers(route53, params(hosted_zone_id="ZNOTTHERE"))
