@@ -212,6 +212,28 @@ def dkim_records(domain, tokens):
     ]
 
 
+# ---- SES sending permissions of an SMTP user (an IAM policy document) ----
+
+
+def send_only_policy(identity_arns):
+    """The only permission an SES SMTP user needs: ses:SendRawEmail on the given identities."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "SendRawEmailOnly",
+                "Effect": "Allow",
+                "Action": "ses:SendRawEmail",
+                "Resource": sorted(identity_arns),
+            }
+        ],
+    }
+
+
+def identity_arn(partition, region, account_id, identity):
+    return f"arn:{partition}:ses:{region}:{account_id}:identity/{identity}"
+
+
 # ---- SES (API version 2019-09-27, sesv2): the account ----
 
 

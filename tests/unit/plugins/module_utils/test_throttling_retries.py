@@ -7,7 +7,7 @@ from __future__ import annotations
 import boto3
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils import cloud
-from ansible_collections.aws_intro.stack.plugins.module_utils import acm, route53, route53domains, smtp_credentials
+from ansible_collections.aws_intro.stack.plugins.module_utils import acm, route53, route53domains, ssm
 from botocore.config import Config
 from botocore.stub import Stubber
 
@@ -30,7 +30,7 @@ def stubbed(service, region="ap-northeast-2"):
     ("acm", "ThrottlingException", "describe_certificate", {"Certificate": {"CertificateArn": ARN}},
      lambda c: acm.describe_certificate(c, ARN)),
     ("ssm", "ThrottlingException", "get_parameter", {"Parameter": {"Name": "/p", "Value": "v"}},
-     lambda c: smtp_credentials.get_parameter_value(c, "/p")),
+     lambda c: ssm.get_parameter_value(c, "/p")),
     ("route53domains", "ThrottlingException", "get_domain_detail", {"DomainName": "example.com", "Nameservers": [],
      "AdminContact": {}, "RegistrantContact": {}, "TechContact": {}}, lambda c: route53domains.get_domain_detail(
          c, "example.com")),
