@@ -425,6 +425,7 @@ MAINTENANCE_WINDOW = re.compile(
 AUTH_TOKEN = re.compile(r'^[\x21-\x7e]{16,128}$')
 MAX_REPLICAS = 5
 
+
 def validate(params, current=None, partial=False):
     """Errors in the requested settings, checked before any change.
 

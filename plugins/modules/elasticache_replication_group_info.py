@@ -50,7 +50,7 @@ RETURN = r"""
 replication_groups:
   description:
     - The replication groups found, each in the shape M(aws_intro.stack.elasticache_replication_group) returns as
-      RV(replication_group) (the same function makes both), with its tags.
+      C(replication_group) (the same function makes both), with its tags.
   returned: always
   type: list
   elements: dict
