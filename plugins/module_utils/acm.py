@@ -3,11 +3,19 @@
 # Copyright: aws_intro.stack contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""ACM and Route 53 calls of the acm_certificate_request module.
+"""ACM calls of the acm_certificate_request module (its Route 53 calls are in module_utils/route53.py).
 
 Every call is wrapped by an error handler (AnsibleACMError) and AWSRetry.jittered_backoff();
 reads of something that does not exist return None (or an empty list).
+
+The waits (``wait_for_certificate``) are botocore waiters of this collection's models (``CERTIFICATE_WAITERS``):
+botocore's own ``certificate_validated`` waits until every name's validation succeeded, which is neither of what the
+module waits for (the validation records ACM adds seconds after the request, and the certificate issued), and does
+not end on VALIDATION_TIMED_OUT, REVOKED or EXPIRED.
 """
+
+import contextlib
+import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
@@ -18,10 +26,16 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
 )
 from ansible_collections.aws_intro.stack.plugins.module_utils.common import JSON_THROTTLED
+from ansible_collections.aws_intro.stack.plugins.module_utils.route53 import normalize_name
+from ansible_collections.aws_intro.stack.plugins.module_utils.waiters import (
+    custom_waiter,
+    last_error_code,
+    timed_out,
+    wait,
+)
 
-# Route 53 answers PriorRequestNotComplete while it still processes an earlier request (ChangeResourceRecordSets).
-ROUTE53_BUSY = ["PriorRequestNotComplete"]
-
+with contextlib.suppress(ImportError):  # modules report a missing botocore themselves
+    from botocore.exceptions import WaiterError
 
 # Certificates in these states can still become (or are) usable; the others need a new request.
 LIVE_STATUSES = ["PENDING_VALIDATION", "ISSUED", "INACTIVE"]
@@ -38,14 +52,6 @@ class ACMErrorHandler(AWSErrorHandler):
     @classmethod
     def _is_missing(cls):
         return is_boto3_error_code("ResourceNotFoundException")
-
-
-class Route53ErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AnsibleACMError
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("NoSuchHostedZone")
 
 
 @ACMErrorHandler.list_error_handler("list certificates", [])
@@ -106,59 +112,6 @@ def delete_certificate(client, arn):
     return True
 
 
-@Route53ErrorHandler.list_error_handler("get hosted zone")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=ROUTE53_BUSY)
-def get_hosted_zone(client, zone_id):
-    return client.get_hosted_zone(Id=zone_id)["HostedZone"]
-
-
-@Route53ErrorHandler.list_error_handler("list resource record sets", [])
-@AWSRetry.jittered_backoff(catch_extra_error_codes=ROUTE53_BUSY)
-def get_record_sets(client, zone_id, name, record_type):
-    """The record sets of exactly NAME and TYPE: one for simple routing, several with a routing policy.
-
-    ListResourceRecordSets lists the zone in its order from StartRecordName and StartRecordType, so the pages
-    are read until a record set of another name or type comes (the sets of one name and type may span pages:
-    IsTruncated, NextRecordName, NextRecordType, NextRecordIdentifier).
-    """
-    wanted = (normalize_name(name), record_type)
-    found = []
-    pages = client.get_paginator("list_resource_record_sets").paginate(
-        HostedZoneId=zone_id, StartRecordName=name, StartRecordType=record_type, PaginationConfig={"PageSize": 10}
-    )
-    for page in pages:
-        for record in page["ResourceRecordSets"]:
-            if (normalize_name(record["Name"]), record["Type"]) != wanted:
-                return found
-            found.append(record)
-    return found
-
-
-@Route53ErrorHandler.common_error_handler("change resource record sets")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=ROUTE53_BUSY)
-def upsert_records(client, zone_id, records, ttl, comment):
-    changes = [
-        {
-            "Action": "UPSERT",
-            "ResourceRecordSet": {
-                "Name": record["name"],
-                "Type": record["type"],
-                "TTL": ttl,
-                "ResourceRecords": [{"Value": record["value"]}],
-            },
-        }
-        for record in records
-    ]
-    return client.change_resource_record_sets(
-        HostedZoneId=zone_id, ChangeBatch={"Comment": comment, "Changes": changes}
-    )["ChangeInfo"]
-
-
-def normalize_name(name):
-    """DNS names compare without case and without the final dot; Route 53 escapes '*' as \\052."""
-    return name.replace("\\052", "*").rstrip(".").lower()
-
-
 def validation_records(certificate):
     """The distinct DNS validation records of a certificate (apex and wildcard share one)."""
     records = {}
@@ -186,3 +139,67 @@ def validation_records_pending(certificate):
     the request)."""
     options = certificate.get("DomainValidationOptions") or []
     return not options or any("ResourceRecord" not in option for option in options)
+
+
+# ---- Waiting for a certificate ----
+
+WAIT_DELAY = 5
+_CERTIFICATE_GONE = {"matcher": "error", "expected": "ResourceNotFoundException", "state": "failure"}
+_CERTIFICATE_FAILED = [
+    {"matcher": "path", "argument": "Certificate.Status", "expected": status, "state": "failure"}
+    for status in FAILED_STATUSES
+]
+# What the module waits for -> (waiter name, waiter model).
+CERTIFICATE_WAITERS = {
+    # Every name of the certificate has its validation record (validation_records_pending is False).
+    "the validation records": ("CertificateValidationRecordsAdded", {
+        "operation": "DescribeCertificate",
+        "delay": WAIT_DELAY,
+        "maxAttempts": 120,
+        "acceptors": [
+            {
+                "matcher": "path",
+                "argument": "length(Certificate.DomainValidationOptions || `[]`) > `0` && "
+                "length(Certificate.DomainValidationOptions[?ResourceRecord == null] || `[]`) == `0`",
+                "expected": True,
+                "state": "success",
+            },
+            *_CERTIFICATE_FAILED,
+            _CERTIFICATE_GONE,
+        ],
+    }),
+    "the issue": ("CertificateIssued", {
+        "operation": "DescribeCertificate",
+        "delay": WAIT_DELAY,
+        "maxAttempts": 120,
+        "acceptors": [
+            {"matcher": "path", "argument": "Certificate.Status", "expected": "ISSUED", "state": "success"},
+            *_CERTIFICATE_FAILED,
+            _CERTIFICATE_GONE,
+        ],
+    }),
+}
+
+
+def wait_for_certificate(client, arn, deadline, what):
+    """Wait until the certificate has ``what`` ("the validation records" or "the issue") or time.monotonic() passes
+    ``deadline``; the certificate as it is then. Fails at once when the certificate failed or disappeared."""
+    waiter = custom_waiter(client, *CERTIFICATE_WAITERS[what])
+    try:
+        return wait(waiter, deadline - time.monotonic(), WAIT_DELAY, CertificateArn=arn)["Certificate"]
+    except WaiterError as e:
+        if last_error_code(e) == "ResourceNotFoundException":
+            raise AnsibleACMError(message=f"certificate {arn} disappeared while waiting for {what}", exception=e) from e
+        certificate = (e.last_response or {}).get("Certificate") or {}
+        status = certificate.get("Status")
+        if status in FAILED_STATUSES:
+            reason = certificate.get("FailureReason", "no reason given")
+            raise AnsibleACMError(message=f"certificate {arn} is {status} ({reason}) while waiting for {what}",
+                                  exception=e) from e
+        if timed_out(e):
+            raise AnsibleACMError(
+                message=f"timed out waiting for {what} of certificate {arn} (status {status}); "
+                "raise wait_timeout or check the validation records",
+                exception=e,
+            ) from e
+        raise AnsibleACMError(message=f"waiting for {what} of certificate {arn} failed", exception=e) from e

@@ -3,10 +3,13 @@
 # Copyright: aws_intro.stack contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Amazon RDS calls of the rds_instance_lifecycle_support and rds_instance_parameters_info modules.
+"""Amazon RDS calls of the rds_instance_lifecycle_support, rds_instance_parameters_info and
+rds_orderable_instance_info modules.
 
-Every API call is wrapped by an error handler (AnsibleRDSLifecycleError, AnsibleRDSParametersError) and
+Every API call is wrapped by the one RDS error handler (RDSErrorHandler, raising AnsibleRDSError) and
 AWSRetry.jittered_backoff(); a DB instance or a DB parameter group that does not exist reads as None.
+DescribeOrderableDBInstanceOptions pages to the end (one entry per class, version, license and storage type,
+hundreds for an engine).
 """
 
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_TRUE
@@ -24,16 +27,17 @@ LIFECYCLE_SUPPORT_CHOICES = (EXTENDED_SUPPORT_DISABLED, EXTENDED_SUPPORT)
 DEFAULT_LIFECYCLE_SUPPORT = EXTENDED_SUPPORT
 
 
-class AnsibleRDSLifecycleError(AnsibleAWSError):
+class AnsibleRDSError(AnsibleAWSError):
     pass
 
 
 class RDSErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AnsibleRDSLifecycleError
+    _CUSTOM_EXCEPTION = AnsibleRDSError
 
     @classmethod
     def _is_missing(cls):
-        return is_boto3_error_code("DBInstanceNotFound")
+        # Each read names one kind of resource, so one list serves them all.
+        return is_boto3_error_code(["DBInstanceNotFound", "DBParameterGroupNotFound"])
 
 
 @RDSErrorHandler.list_error_handler("describe DB instance")
@@ -57,19 +61,7 @@ def lifecycle_support(instance):
     return instance.get("EngineLifecycleSupport") or DEFAULT_LIFECYCLE_SUPPORT
 
 
-class AnsibleRDSParametersError(AnsibleAWSError):
-    pass
-
-
-class RDSParameterGroupErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AnsibleRDSParametersError
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("DBParameterGroupNotFound")
-
-
-@RDSParameterGroupErrorHandler.list_error_handler("describe DB parameters", default_value=None)
+@RDSErrorHandler.list_error_handler("describe DB parameters", default_value=None)
 @AWSRetry.jittered_backoff()
 def describe_db_parameters(client, db_parameter_group_name, source=None):
     """Every parameter of a DB parameter group (DescribeDBParameters pages by 100), None for a missing group."""
@@ -135,4 +127,30 @@ def normalize_parameter(parameter):
         "apply_type": parameter.get("ApplyType"),
         "apply_method": parameter.get("ApplyMethod"),
         "is_modifiable": bool(parameter.get("IsModifiable")),
+    }
+
+
+@RDSErrorHandler.common_error_handler("describe orderable DB instance options")
+@AWSRetry.jittered_backoff()
+def describe_orderable_db_instance_options(client, engine, engine_version=None, instance_class=None):
+    params = {"Engine": engine, "Vpc": True}
+    if engine_version:
+        params["EngineVersion"] = engine_version
+    if instance_class:
+        params["DBInstanceClass"] = instance_class
+    paginator = client.get_paginator("describe_orderable_db_instance_options")
+    return paginator.paginate(**params).build_full_result()["OrderableDBInstanceOptions"]
+
+
+def normalize_orderable_option(option):
+    """The parts of an OrderableDBInstanceOption a stack's settings are checked against, snake_cased."""
+    return {
+        "engine": option.get("Engine"),
+        "engine_version": option.get("EngineVersion"),
+        "db_instance_class": option.get("DBInstanceClass"),
+        "license_model": option.get("LicenseModel"),
+        "storage_type": option.get("StorageType"),
+        "availability_zones": sorted(zone.get("Name") for zone in option.get("AvailabilityZones", [])),
+        "multi_az_capable": bool(option.get("MultiAZCapable")),
+        "supports_storage_encryption": bool(option.get("SupportsStorageEncryption")),
     }

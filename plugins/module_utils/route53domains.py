@@ -8,13 +8,28 @@
 The Route 53 Domains API exists only in us-east-1. Every call is wrapped by an error handler
 (AnsibleRoute53DomainsError) and AWSRetry.jittered_backoff(); a domain that is not registered
 in the account reads as None.
+
+An operation (registration, name server or contact privacy update) is waited for with a botocore waiter of this
+collection's model (``OPERATION_WAITER``; botocore has no Route 53 Domains waiters): GetOperationDetail until
+SUCCESSFUL, ending at once on ERROR or FAILED.
 """
+
+import contextlib
+import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_message
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.aws_intro.stack.plugins.module_utils.common import JSON_THROTTLED
+from ansible_collections.aws_intro.stack.plugins.module_utils.waiters import (
+    custom_waiter,
+    timed_out,
+    wait,
+)
+
+with contextlib.suppress(ImportError):  # modules report a missing botocore themselves
+    from botocore.exceptions import WaiterError
 
 DOMAINS_REGION = "us-east-1"
 
@@ -48,10 +63,6 @@ class Route53DomainsErrorHandler(AWSErrorHandler):
         # GetDomainDetail answers InvalidInput "Domain ... not found / is not associated with this account"
         # for a domain registered elsewhere or not at all.
         return (is_boto3_error_message("not associated with this account"), is_boto3_error_message("not found"))
-
-
-class Route53ErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AnsibleRoute53DomainsError
 
 
 @Route53DomainsErrorHandler.list_error_handler("get domain detail")
@@ -103,18 +114,6 @@ def get_operation_detail(client, operation_id):
     return client.get_operation_detail(OperationId=operation_id)
 
 
-@Route53ErrorHandler.common_error_handler("get hosted zone")
-@AWSRetry.jittered_backoff()
-def get_zone_name_servers(client, zone_id):
-    """(zone name, name servers of its delegation set)."""
-    zone = client.get_hosted_zone(Id=zone_id)
-    if zone["HostedZone"].get("Config", {}).get("PrivateZone"):
-        raise AnsibleRoute53DomainsError(
-            message=f"hosted_zone_id {zone_id} is a private zone; a domain needs a public one"
-        )
-    return zone["HostedZone"]["Name"], list(zone.get("DelegationSet", {}).get("NameServers", []))
-
-
 def contact_to_api(contact):
     """Module contact dict -> API ContactDetail (unset fields left out)."""
     return {api: contact[key] for key, api in CONTACT_FIELDS.items() if contact.get(key) not in (None, "")}
@@ -122,3 +121,47 @@ def contact_to_api(contact):
 
 def normalize_name_servers(name_servers):
     return sorted(name.rstrip(".").lower() for name in name_servers)
+
+
+# ---- Waiting for an operation ----
+
+OPERATION_DONE = "SUCCESSFUL"
+OPERATION_FAILED = ("ERROR", "FAILED")
+WAIT_DELAY = 10
+OPERATION_WAITER = {
+    "operation": "GetOperationDetail",
+    "delay": WAIT_DELAY,
+    "maxAttempts": 180,
+    "acceptors": [
+        {"matcher": "path", "argument": "Status", "expected": OPERATION_DONE, "state": "success"},
+        *({"matcher": "path", "argument": "Status", "expected": status, "state": "failure"}
+          for status in OPERATION_FAILED),
+    ],
+}
+
+
+def wait_for_operation(client, operation_id, timeout, what):
+    """Wait up to ``timeout`` seconds until the operation is SUCCESSFUL; its detail. Fails at once when it ended
+    ERROR or FAILED."""
+    started = time.monotonic()
+    waiter = custom_waiter(client, "OperationSucceeded", OPERATION_WAITER)
+    try:
+        return wait(waiter, timeout, WAIT_DELAY, OperationId=operation_id)
+    except WaiterError as e:
+        operation = e.last_response or {}
+        status = operation.get("Status")
+        if status in OPERATION_FAILED:
+            raise AnsibleRoute53DomainsError(
+                message=f"{what} (operation {operation_id}) ended {status}: {operation.get('Message', 'no message')}",
+                exception=e,
+            ) from e
+        if timed_out(e):
+            raise AnsibleRoute53DomainsError(
+                message=f"timed out after {timeout} s waiting for {what} (operation {operation_id}, status {status}); "
+                "it goes on at AWS: run again later or raise wait_timeout",
+                exception=e,
+            ) from e
+        raise AnsibleRoute53DomainsError(
+            message=f"waiting for {what} (operation {operation_id}) failed after {int(time.monotonic() - started)} s",
+            exception=e,
+        ) from e

@@ -11,14 +11,22 @@ reads of something that does not exist return None.
 """
 
 import base64
+import contextlib
 import hashlib
 import hmac
-import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.aws_intro.stack.plugins.module_utils.waiters import (
+    botocore_waiter,
+    timed_out,
+    wait,
+)
+
+with contextlib.suppress(ImportError):  # modules report a missing botocore themselves
+    from botocore.exceptions import WaiterError
 
 # The regions with an SES SMTP endpoint (email-smtp.<region>.amazonaws.com) as listed by AWS's own
 # SMTP-password script: SES Developer Guide, "Obtaining Amazon SES SMTP credentials",
@@ -164,20 +172,32 @@ def describe_domain_identity(client, domain):
     }
 
 
+# botocore's identity_exists waits until SES reports the identity verified (Success); SES may also report Failed
+# (SES API Reference, IdentityVerificationAttributes), which ends the wait at once.
+_VERIFICATION_FAILED = {
+    "matcher": "pathAny",
+    "argument": "VerificationAttributes.*.VerificationStatus",
+    "expected": "Failed",
+    "state": "failure",
+}
+
+
 def wait_for_verification(client, domain, timeout, delay=15):
-    """Poll until SES reports the domain verified; fail on Failed or when timeout seconds pass."""
-    deadline = time.monotonic() + timeout
-    while True:
-        status = (get_verification_attributes(client, domain) or {}).get("VerificationStatus")
-        if status == "Success":
-            return
+    """Wait with botocore's identity_exists waiter until SES reports the domain verified, polling every ``delay``
+    seconds; fail on Failed or when ``timeout`` seconds pass."""
+    waiter = botocore_waiter(client, "identity_exists", after=[_VERIFICATION_FAILED])
+    try:
+        wait(waiter, timeout, delay, Identities=[domain])
+    except WaiterError as e:
+        attributes = ((e.last_response or {}).get("VerificationAttributes") or {}).get(domain) or {}
+        status = attributes.get("VerificationStatus")
         if status == "Failed":
-            raise AnsibleSESError(message=f"SES failed to verify {domain}: check the DKIM CNAME records")
-        if time.monotonic() + delay > deadline:
-            raise AnsibleSESError(
-                message=f"Timeout waiting {timeout} s for SES to verify {domain} (status {status})"
-            )
-        time.sleep(delay)
+            raise AnsibleSESError(message=f"SES failed to verify {domain}: check the DKIM CNAME records",
+                                  exception=e) from e
+        if timed_out(e):
+            raise AnsibleSESError(message=f"Timeout waiting {timeout} s for SES to verify {domain} (status {status})",
+                                  exception=e) from e
+        raise AnsibleSESError(message=f"Waiting for SES to verify {domain} failed", exception=e) from e
 
 
 def dkim_records(domain, tokens):
@@ -190,6 +210,28 @@ def dkim_records(domain, tokens):
         }
         for token in tokens
     ]
+
+
+# ---- SES sending permissions of an SMTP user (an IAM policy document) ----
+
+
+def send_only_policy(identity_arns):
+    """The only permission an SES SMTP user needs: ses:SendRawEmail on the given identities."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "SendRawEmailOnly",
+                "Effect": "Allow",
+                "Action": "ses:SendRawEmail",
+                "Resource": sorted(identity_arns),
+            }
+        ],
+    }
+
+
+def identity_arn(partition, region, account_id, identity):
+    return f"arn:{partition}:ses:{region}:{account_id}:identity/{identity}"
 
 
 # ---- SES (API version 2019-09-27, sesv2): the account ----

@@ -229,23 +229,25 @@ from copy import deepcopy
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.aws_intro.stack.plugins.module_utils.acm import (
-    FAILED_STATUSES,
     AnsibleACMError,
     delete_certificate,
     describe_certificate,
     get_certificate_tags,
-    get_hosted_zone,
-    get_record_sets,
     list_certificates,
-    normalize_name,
     request_certificate,
     tag_certificate,
     untag_certificate,
-    upsert_records,
     validation_records,
-    validation_records_pending,
+    wait_for_certificate,
 )
 from ansible_collections.aws_intro.stack.plugins.module_utils.modules import AnsibleStackAWSModule
+from ansible_collections.aws_intro.stack.plugins.module_utils.route53 import (
+    AnsibleRoute53Error,
+    get_hosted_zone,
+    get_record_sets,
+    normalize_name,
+    upsert_records,
+)
 
 # RFC 1123 host name labels, with one leading "*." allowed (a wildcard name).
 DOMAIN_RE = re.compile(r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -320,29 +322,6 @@ def find_certificates(client, domain_name, names, key_algorithm, name_tag):
     return found
 
 
-def wait_for(client, arn, deadline, ready, what):
-    """Poll the certificate until ready(certificate) or the deadline; back off from 2 to 15 seconds."""
-    delay = 2
-    while True:
-        certificate = describe_certificate(client, arn)
-        if certificate is None:
-            raise AnsibleACMError(message=f"certificate {arn} disappeared while waiting for {what}")
-        if ready(certificate):
-            return certificate
-        if certificate.get("Status") in FAILED_STATUSES:
-            reason = certificate.get("FailureReason", "no reason given")
-            raise AnsibleACMError(
-                message=f"certificate {arn} is {certificate['Status']} ({reason}) while waiting for {what}"
-            )
-        if time.monotonic() + delay > deadline:
-            raise AnsibleACMError(
-                message=f"timed out waiting for {what} of certificate {arn} (status {certificate.get('Status')}); "
-                "raise wait_timeout or check the validation records"
-            )
-        time.sleep(delay)
-        delay = min(delay * 2, 15)
-
-
 def ensure_tags(client, current, desired_tags, purge_tags, check_mode):
     if desired_tags is None:
         return False, current
@@ -361,7 +340,7 @@ def ensure_tags(client, current, desired_tags, purge_tags, check_mode):
 
 def ensure_validation_records(route53, zone_id, records, ttl, check_mode):
     """UPSERT the validation CNAMEs that are missing or differ in the zone; (changed, zone name)."""
-    zone = get_hosted_zone(route53, zone_id)
+    zone = (get_hosted_zone(route53, zone_id) or {}).get("HostedZone")
     if zone is None:
         raise AnsibleACMError(message=f"validation_zone_id {zone_id}: no such hosted zone")
     if zone.get("Config", {}).get("PrivateZone"):
@@ -421,9 +400,7 @@ def ensure_present(module, client, route53, params, found, check_mode):
             desired_tags,
         )
         # ACM adds the validation records a few seconds after the request.
-        certificate = wait_for(
-            client, arn, deadline, lambda c: not validation_records_pending(c), "the validation records"
-        )
+        certificate = wait_for_certificate(client, arn, deadline, "the validation records")
         current = normalize_certificate(certificate, get_certificate_tags(client, arn))
 
     tags_changed, current = ensure_tags(
@@ -434,10 +411,7 @@ def ensure_present(module, client, route53, params, found, check_mode):
     records_changed = False
     if params["validation_zone_id"]:
         if not current["validation_records"] and not check_mode:
-            certificate = wait_for(
-                client, current["certificate_arn"], deadline, lambda c: not validation_records_pending(c),
-                "the validation records",
-            )
+            certificate = wait_for_certificate(client, current["certificate_arn"], deadline, "the validation records")
             current["validation_records"] = validation_records(certificate)
         records_changed = ensure_validation_records(
             route53, params["validation_zone_id"], current["validation_records"], params["validation_record_ttl"],
@@ -446,7 +420,7 @@ def ensure_present(module, client, route53, params, found, check_mode):
         changed |= records_changed
 
     if params["wait"] and not check_mode and current["status"] != "ISSUED":
-        wait_for(client, current["certificate_arn"], deadline, lambda c: c.get("Status") == "ISSUED", "the issue")
+        wait_for_certificate(client, current["certificate_arn"], deadline, "the issue")
 
     return changed, current, records_changed
 
@@ -508,7 +482,7 @@ def main():
             if not module.check_mode:
                 arn = after["certificate_arn"]
                 after = normalize_certificate(describe_certificate(client, arn), get_certificate_tags(client, arn))
-    except AnsibleACMError as e:
+    except (AnsibleACMError, AnsibleRoute53Error) as e:
         module.fail_json_aws_error(e)
 
     result = {"changed": changed, "certificate": after, "validation_records_changed": records_changed}

@@ -78,13 +78,13 @@ not_offered:
   sample: ["t3.micor"]
 """
 
-from ansible_collections.aws_intro.stack.plugins.module_utils.modules import AnsibleStackAWSModule
-from ansible_collections.aws_intro.stack.plugins.module_utils.offerings import (
-    AnsibleOfferingsError,
+from ansible_collections.aws_intro.stack.plugins.module_utils.ec2 import (
+    AnsibleEC2Error,
     describe_instance_type_offerings,
     not_offered,
     offered_locations,
 )
+from ansible_collections.aws_intro.stack.plugins.module_utils.modules import AnsibleStackAWSModule
 
 
 def find_offerings(client, instance_types, location_type, locations):
@@ -109,7 +109,7 @@ def main():
         offered, missing = find_offerings(
             client, module.params["instance_types"], module.params["location_type"], module.params["locations"]
         )
-    except AnsibleOfferingsError as e:
+    except AnsibleEC2Error as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=False, offered=offered, not_offered=missing)
 

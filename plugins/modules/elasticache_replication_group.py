@@ -389,28 +389,33 @@ replication_group:
       sample: {"Stack": "sample"}
 """
 
-import copy
+import contextlib
 import re
-import time
+
+with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
+    from botocore.exceptions import WaiterError
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
-from ansible_collections.amazon.aws.plugins.module_utils.transformation import camel_dict_to_snake_dict
 from ansible_collections.aws_intro.stack.plugins.module_utils.elasticache import (
     ENGINE_VERSION_PATTERN,
+    WAIT_DELAY,
     AnsibleElastiCacheError,
     add_tags,
     change_replica_count,
-    compare_engine_versions,
+    create_params,
     create_replication_group,
     delete_replication_group,
-    get_cache_cluster,
     get_replication_group,
-    list_tags,
     modify_replication_group,
     modify_shard_configuration,
+    plan_changes,
+    predict_created,
+    read_replication_group,
     remove_tags,
+    replication_group_waiter,
 )
 from ansible_collections.aws_intro.stack.plugins.module_utils.modules import AnsibleStackAWSModule
+from ansible_collections.aws_intro.stack.plugins.module_utils.waiters import timed_out, waiter_config
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 SNAPSHOT_WINDOW = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
@@ -419,105 +424,6 @@ MAINTENANCE_WINDOW = re.compile(
 )
 AUTH_TOKEN = re.compile(r'^[\x21-\x7e]{16,128}$')
 MAX_REPLICAS = 5
-
-# Options that ModifyReplicationGroup changes in place: option -> (state key, API parameter). engine_version is
-# changed in place too, but compared as a version (plan_engine_version).
-MODIFIABLE = {
-    "description": ("description", "ReplicationGroupDescription"),
-    "cache_node_type": ("cache_node_type", "CacheNodeType"),
-    "cache_parameter_group_name": ("cache_parameter_group_name", "CacheParameterGroupName"),
-    "snapshot_retention_limit": ("snapshot_retention_limit", "SnapshotRetentionLimit"),
-    "snapshot_window": ("snapshot_window", "SnapshotWindow"),
-    "preferred_maintenance_window": ("preferred_maintenance_window", "PreferredMaintenanceWindow"),
-}
-# Options AWS (or this module) cannot change on an existing group: option -> state key.
-IMMUTABLE = {
-    "cluster_mode": "cluster_mode",
-    "port": "port",
-    "cache_subnet_group_name": "cache_subnet_group_name",
-    "at_rest_encryption": "at_rest_encryption_enabled",
-    "transit_encryption": "transit_encryption_enabled",
-    "kms_key_id": "kms_key_id",
-}
-
-
-def _endpoint(value):
-    if not value:
-        return {}
-    return {"address": value.get("Address"), "port": value.get("Port")}
-
-
-def normalize(group, member=None, tags=None):
-    """DescribeReplicationGroups entry (+ one DescribeCacheClusters member, + tags) -> the module's result.
-
-    AWS reports engine version, subnet group, security groups, parameter group, port and maintenance
-    window on the member cache clusters only, so they come from ``member`` (None when it cannot be read).
-    """
-    if not group:
-        return {}
-    member = member or {}
-    node_groups = group.get("NodeGroups") or []
-    first = node_groups[0] if node_groups else {}
-    members_per_group = [len(ng.get("NodeGroupMembers") or []) for ng in node_groups]
-    cluster_mode = group.get("ClusterMode") or ("enabled" if group.get("ClusterEnabled") else "disabled")
-    pending = camel_dict_to_snake_dict(group.get("PendingModifiedValues") or {})
-    member_pending = member.get("PendingModifiedValues") or {}
-    if member_pending.get("CacheNodeType"):
-        pending["cache_node_type"] = member_pending["CacheNodeType"]
-    if member_pending.get("EngineVersion"):
-        pending["engine_version"] = member_pending["EngineVersion"]
-    return {
-        "replication_group_id": group.get("ReplicationGroupId"),
-        "arn": group.get("ARN"),
-        "description": group.get("Description"),
-        "status": group.get("Status"),
-        "engine": group.get("Engine") or member.get("Engine") or "redis",
-        "engine_version": member.get("EngineVersion"),
-        "cache_node_type": group.get("CacheNodeType"),
-        "cluster_mode": "enabled" if cluster_mode == "enabled" else "disabled",
-        "num_node_groups": len(node_groups),
-        # A shard holds its primary and its replicas; a group without members yet reads as 0.
-        "replicas_per_node_group": max(min(members_per_group) - 1, 0) if members_per_group else 0,
-        "automatic_failover": group.get("AutomaticFailover"),
-        "multi_az": group.get("MultiAZ"),
-        "at_rest_encryption_enabled": bool(group.get("AtRestEncryptionEnabled")),
-        "transit_encryption_enabled": bool(group.get("TransitEncryptionEnabled")),
-        "auth_token_enabled": bool(group.get("AuthTokenEnabled")),
-        "kms_key_id": group.get("KmsKeyId"),
-        "cache_subnet_group_name": member.get("CacheSubnetGroupName"),
-        "security_group_ids": sorted(sg["SecurityGroupId"] for sg in member.get("SecurityGroups") or []),
-        "cache_parameter_group_name": (member.get("CacheParameterGroup") or {}).get("CacheParameterGroupName"),
-        "port": (first.get("PrimaryEndpoint") or group.get("ConfigurationEndpoint") or {}).get("Port")
-        or (member.get("ConfigurationEndpoint") or {}).get("Port"),
-        "snapshot_retention_limit": group.get("SnapshotRetentionLimit"),
-        "snapshot_window": group.get("SnapshotWindow"),
-        "preferred_maintenance_window": member.get("PreferredMaintenanceWindow"),
-        "primary_endpoint": _endpoint(first.get("PrimaryEndpoint")) if cluster_mode != "enabled" else {},
-        "reader_endpoint": _endpoint(first.get("ReaderEndpoint")) if cluster_mode != "enabled" else {},
-        "configuration_endpoint": _endpoint(group.get("ConfigurationEndpoint")),
-        "member_clusters": list(group.get("MemberClusters") or []),
-        "node_groups": [
-            {
-                "node_group_id": ng.get("NodeGroupId"),
-                "status": ng.get("Status"),
-                "slots": ng.get("Slots"),
-                "primary_endpoint": _endpoint(ng.get("PrimaryEndpoint")),
-                "reader_endpoint": _endpoint(ng.get("ReaderEndpoint")),
-                "members": [
-                    {
-                        "cache_cluster_id": m.get("CacheClusterId"),
-                        "current_role": m.get("CurrentRole"),
-                        "preferred_availability_zone": m.get("PreferredAvailabilityZone"),
-                        "read_endpoint": _endpoint(m.get("ReadEndpoint")),
-                    }
-                    for m in ng.get("NodeGroupMembers") or []
-                ],
-            }
-            for ng in node_groups
-        ],
-        "pending_modified_values": pending,
-        "tags": tags or {},
-    }
 
 
 def validate(params, current=None, partial=False):
@@ -589,188 +495,6 @@ def validate(params, current=None, partial=False):
     return errors
 
 
-def create_params(params):
-    """CreateReplicationGroup arguments for the module's options."""
-    api = {
-        "ReplicationGroupId": params["replication_group_id"],
-        "ReplicationGroupDescription": params["description"],
-    }
-    simple = {
-        "engine": "Engine",
-        "engine_version": "EngineVersion",
-        "cache_node_type": "CacheNodeType",
-        "num_node_groups": "NumNodeGroups",
-        "replicas_per_node_group": "ReplicasPerNodeGroup",
-        "automatic_failover": "AutomaticFailoverEnabled",
-        "multi_az": "MultiAZEnabled",
-        "at_rest_encryption": "AtRestEncryptionEnabled",
-        "kms_key_id": "KmsKeyId",
-        "transit_encryption": "TransitEncryptionEnabled",
-        "auth_token": "AuthToken",
-        "cache_subnet_group_name": "CacheSubnetGroupName",
-        "security_group_ids": "SecurityGroupIds",
-        "cache_parameter_group_name": "CacheParameterGroupName",
-        "port": "Port",
-        "snapshot_retention_limit": "SnapshotRetentionLimit",
-        "snapshot_window": "SnapshotWindow",
-        "preferred_maintenance_window": "PreferredMaintenanceWindow",
-    }
-    for option, parameter in simple.items():
-        if params[option] is not None:
-            api[parameter] = params[option]
-    if params["cluster_mode"] is not None:
-        api["ClusterMode"] = params["cluster_mode"]
-    if params["cluster_mode"] == "enabled" and params["num_node_groups"] is None:
-        api["NumNodeGroups"] = 1
-    if params["preferred_maintenance_window"] is not None:
-        api["PreferredMaintenanceWindow"] = params["preferred_maintenance_window"].lower()
-    if params["tags"]:
-        api["Tags"] = [{"Key": k, "Value": v} for k, v in params["tags"].items()]
-    return api
-
-
-def predict_created(params):
-    """The group as check mode predicts it will be created (AWS fills in ids and endpoints)."""
-    replicas = params["replicas_per_node_group"] or 0
-    shards = params["num_node_groups"] or 1
-    return {
-        "replication_group_id": params["replication_group_id"],
-        "description": params["description"],
-        "status": "creating",
-        "engine": params["engine"] or "redis",
-        "engine_version": params["engine_version"],
-        "cache_node_type": params["cache_node_type"],
-        "cluster_mode": params["cluster_mode"] or "disabled",
-        "num_node_groups": shards,
-        "replicas_per_node_group": replicas,
-        "automatic_failover": "enabled" if params["automatic_failover"] else "disabled",
-        "multi_az": "enabled" if params["multi_az"] else "disabled",
-        "at_rest_encryption_enabled": bool(params["at_rest_encryption"]),
-        "transit_encryption_enabled": bool(params["transit_encryption"]),
-        "auth_token_enabled": params["auth_token"] is not None,
-        "kms_key_id": params["kms_key_id"],
-        "cache_subnet_group_name": params["cache_subnet_group_name"],
-        "security_group_ids": sorted(params["security_group_ids"] or []),
-        "cache_parameter_group_name": params["cache_parameter_group_name"],
-        "port": params["port"] or 6379,
-        "snapshot_retention_limit": params["snapshot_retention_limit"] or 0,
-        "snapshot_window": params["snapshot_window"],
-        "preferred_maintenance_window": (params["preferred_maintenance_window"] or "").lower() or None,
-        "primary_endpoint": {},
-        "reader_endpoint": {},
-        "configuration_endpoint": {},
-        "member_clusters": [],
-        "node_groups": [],
-        "pending_modified_values": {},
-        "tags": params["tags"] or {},
-    }
-
-
-def plan_changes(current, params):
-    """What it takes to bring ``current`` (normalized) to the options.
-
-    Returns (errors, modify, shards, replicas, predicted): ModifyReplicationGroup arguments (without the
-    group id), the new shard count or None, the new replica count or None, and the predicted group.
-    """
-    errors = []
-    predicted = copy.deepcopy(current)
-    pending = current.get("pending_modified_values") or {}
-    for option, key in IMMUTABLE.items():
-        wanted = params[option]
-        if wanted is None or current.get(key) is None:
-            continue
-        if wanted != current[key]:
-            errors.append(
-                f"{option} cannot change on an existing replication group ({current[key]!r} -> {wanted!r}): "
-                "create a new group and move the data (this module never replaces one)"
-            )
-    engine_change = (current.get("engine"), params["engine"])
-    if params["engine"] is not None and engine_change[0] != engine_change[1] and engine_change != ("redis", "valkey"):
-        errors.append(f"engine cannot change from {current.get('engine')!r} to {params['engine']!r}")
-
-    modify = {}
-    for option, (key, parameter) in MODIFIABLE.items():
-        wanted = params[option]
-        if option == "preferred_maintenance_window" and wanted is not None:
-            wanted = wanted.lower()
-        if wanted is None or wanted == pending.get(key, current.get(key)):
-            continue
-        modify[parameter] = wanted
-        predicted[key] = wanted
-    version_error, version = plan_engine_version(current, params["engine_version"])
-    if version_error:
-        errors.append(version_error)
-    elif version is not None:
-        modify["EngineVersion"] = version
-        predicted["engine_version"] = version
-    if params["engine"] is not None and params["engine"] != current.get("engine") and not errors:
-        modify["Engine"] = params["engine"]
-        predicted["engine"] = params["engine"]
-    if params["security_group_ids"] is not None and sorted(params["security_group_ids"]) != current.get(
-        "security_group_ids"
-    ):
-        modify["SecurityGroupIds"] = params["security_group_ids"]
-        predicted["security_group_ids"] = sorted(params["security_group_ids"])
-    for option, key, parameter in (
-        ("automatic_failover", "automatic_failover", "AutomaticFailoverEnabled"),
-        ("multi_az", "multi_az", "MultiAZEnabled"),
-    ):
-        if params[option] is None:
-            continue
-        is_on = current.get(key) in ("enabled", "enabling")
-        if params[option] != is_on:
-            modify[parameter] = params[option]
-            predicted[key] = "enabled" if params[option] else "disabled"
-    if params["auth_token_update_strategy"] and params["auth_token"] is not None:
-        modify["AuthToken"] = params["auth_token"]
-        modify["AuthTokenUpdateStrategy"] = params["auth_token_update_strategy"]
-        predicted["auth_token_enabled"] = True
-    if modify:
-        modify["ApplyImmediately"] = params["apply_immediately"]
-        if not params["apply_immediately"]:
-            # Node type and engine version wait for the maintenance window; AWS reports them as pending.
-            for key, parameter in (("cache_node_type", "CacheNodeType"), ("engine_version", "EngineVersion")):
-                if parameter in modify:
-                    predicted[key] = current.get(key)
-                    predicted.setdefault("pending_modified_values", {})[key] = modify[parameter]
-
-    shards = None
-    if params["num_node_groups"] is not None and params["num_node_groups"] != current.get("num_node_groups"):
-        if current.get("cluster_mode") != "enabled":
-            errors.append("num_node_groups can only change with cluster_mode=enabled")
-        else:
-            shards = params["num_node_groups"]
-            predicted["num_node_groups"] = shards
-    replicas = None
-    wanted_replicas = params["replicas_per_node_group"]
-    if wanted_replicas is not None and wanted_replicas != current.get("replicas_per_node_group"):
-        replicas = wanted_replicas
-        predicted["replicas_per_node_group"] = replicas
-    if modify or shards is not None or replicas is not None:
-        predicted["status"] = "modifying"
-    return errors, modify, shards, replicas, predicted
-
-
-def plan_engine_version(current, wanted):
-    """(error, version to send) for a requested engine version; (None, None) when nothing is to change.
-
-    AWS reports the patch level (7.1.0) of a requested major.minor (7.1), so the request is compared as a version
-    with what the group runs, or with the upgrade it has pending for the maintenance window.
-    """
-    if wanted is None:
-        return None, None
-    pending = (current.get("pending_modified_values") or {}).get("engine_version")
-    running = pending or current.get("engine_version")
-    order = compare_engine_versions(wanted, running)
-    if order < 0:
-        what = f"the upgrade to {pending} pending on" if pending else f"{running}, the version of"
-        return (
-            f"engine_version {wanted} is lower than {what} replication group {current.get('replication_group_id')}: "
-            "AWS cannot downgrade an engine (create a new group to run an older version)"
-        ), None
-    return None, (wanted if order > 0 else None)
-
-
 class ReplicationGroupManager:
     def __init__(self, module, client):
         self.module = module
@@ -780,36 +504,28 @@ class ReplicationGroupManager:
 
     def read(self):
         group = get_replication_group(self.client, self.group_id)
-        if not group:
-            return None
-        member = None
-        for cluster_id in group.get("MemberClusters") or []:
-            member = get_cache_cluster(self.client, cluster_id)
-            if member:
-                break
-        tags = list_tags(self.client, group["ARN"]) if group.get("ARN") else {}
-        return normalize(group, member, tags)
+        return read_replication_group(self.client, group) if group else None
 
-    def wait_for(self, predicate, what):
-        deadline = time.time() + self.params["wait_timeout"]
-        while True:
+    def wait_for(self, state):
+        """Wait with botocore's waiter until the group is ``available`` or ``deleted``; the group as it is then."""
+        timeout = self.params["wait_timeout"]
+        try:
+            replication_group_waiter(self.client, state).wait(
+                ReplicationGroupId=self.group_id, WaiterConfig=waiter_config(timeout, WAIT_DELAY)
+            )
+        except WaiterError as e:
             current = self.read()
-            if predicate(current):
-                return current
-            if time.time() >= deadline:
-                status = (current or {}).get("status", "gone")
-                self.module.fail_json(
-                    msg=f"Timed out after {self.params['wait_timeout']} s waiting for replication group "
-                    f"{self.group_id} to be {what} (status {status})",
-                    replication_group=current or {},
-                )
-            time.sleep(15)
+            status = (current or {}).get("status", "gone")
+            if timed_out(e):
+                message = (f"Timed out after {timeout} s waiting for replication group {self.group_id} "
+                           f"to be {state} (status {status})")
+            else:
+                message = f"Replication group {self.group_id} did not become {state} (status {status})"
+            self.module.fail_json_aws(e, msg=message, replication_group=current or {})
+        return self.read()
 
     def wait_available(self):
-        return self.wait_for(
-            lambda g: g and g["status"] == "available" and all(n["status"] == "available" for n in g["node_groups"]),
-            "available",
-        )
+        return self.wait_for("available")
 
     def ensure_tags(self, current, predicted):
         if self.params["tags"] is None:
@@ -959,7 +675,7 @@ def main():
             if module.params["wait"] and module.params["state"] == "present":
                 result = manager.wait_available()
             elif module.params["wait"] and changed:
-                result = manager.wait_for(lambda g: g is None, "deleted") or {}
+                result = manager.wait_for("deleted") or {}
             else:
                 result = manager.read() or {}
     except AnsibleElastiCacheError as e:

@@ -12,6 +12,7 @@ short_description: Find ElastiCache replication groups and their tags
 description:
   - Lists ElastiCache (Redis OSS / Valkey) replication groups, or reads one by id, with their tags.
   - Filters them by tags, so a role that runs alone can find the stack's groups by C(Stack) tag.
+  - Each group is returned in the shape M(aws_intro.stack.elasticache_replication_group) returns it.
   - Makes no change.
 author:
   - aws_intro.stack developers (@aws-intro)
@@ -47,7 +48,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 replication_groups:
-  description: The replication groups found, as DescribeReplicationGroups returns them in snake_case, with their tags.
+  description:
+    - The replication groups found, each in the shape M(aws_intro.stack.elasticache_replication_group) returns as
+      C(replication_group) (the same function makes both), with its tags.
   returned: always
   type: list
   elements: dict
@@ -60,19 +63,119 @@ replication_groups:
       description: ARN of the group.
       type: str
       sample: arn:aws:elasticache:ap-northeast-2:111122223333:replicationgroup:aws-intro-cache
+    description:
+      description: Description of the group.
+      type: str
+      sample: aws-intro Rails cache
     status:
-      description: Status of the group.
+      description: Status of the group (C(creating), C(available), C(modifying), C(deleting) ...).
       type: str
       sample: available
+    engine:
+      description: Cache engine.
+      type: str
+      sample: redis
+    engine_version:
+      description: Engine version as AWS reports it on a member cluster, with its patch level.
+      type: str
+      sample: "7.1.0"
+    cache_node_type:
+      description: Node type.
+      type: str
+      sample: cache.t3.micro
+    cluster_mode:
+      description: V(enabled) or V(disabled).
+      type: str
+      sample: disabled
+    num_node_groups:
+      description: Number of shards.
+      type: int
+      sample: 1
+    replicas_per_node_group:
+      description: Read replicas in each shard.
+      type: int
+      sample: 1
+    automatic_failover:
+      description: Automatic failover status.
+      type: str
+      sample: enabled
+    multi_az:
+      description: Multi-AZ status.
+      type: str
+      sample: enabled
+    at_rest_encryption_enabled:
+      description: Whether data at rest is encrypted.
+      type: bool
+      sample: true
+    transit_encryption_enabled:
+      description: Whether traffic is encrypted with TLS.
+      type: bool
+      sample: false
+    auth_token_enabled:
+      description: Whether the group has an AUTH token (the token itself is never returned).
+      type: bool
+      sample: false
+    kms_key_id:
+      description: KMS key of encryption at rest, when one was given.
+      type: str
+      sample: null
+    cache_subnet_group_name:
+      description: Cache subnet group.
+      type: str
+      sample: aws-intro-cache
+    security_group_ids:
+      description: VPC security groups of the nodes.
+      type: list
+      elements: str
+      sample: [sg-0123456789abcdef0]
+    cache_parameter_group_name:
+      description: Cache parameter group.
+      type: str
+      sample: default.redis7
+    port:
+      description: Port of the nodes.
+      type: int
+      sample: 6379
+    snapshot_retention_limit:
+      description: Days automatic snapshots are kept.
+      type: int
+      sample: 1
+    snapshot_window:
+      description: Daily snapshot window (UTC).
+      type: str
+      sample: "17:00-18:00"
+    preferred_maintenance_window:
+      description: Weekly maintenance window (UTC).
+      type: str
+      sample: "sun:18:00-sun:19:00"
+    primary_endpoint:
+      description: Address and port of the primary (cluster mode disabled).
+      type: dict
+      sample: {"address": "master.aws-intro-cache.abcdef.apn2.cache.amazonaws.com", "port": 6379}
+    reader_endpoint:
+      description: Address and port that spread reads over the replicas (cluster mode disabled).
+      type: dict
+      sample: {"address": "replica.aws-intro-cache.abcdef.apn2.cache.amazonaws.com", "port": 6379}
+    configuration_endpoint:
+      description: Address and port of the configuration endpoint (cluster mode enabled).
+      type: dict
+      sample: {}
     member_clusters:
       description: Ids of the cache clusters (nodes) of the group; CloudWatch reports per node under C(CacheClusterId).
       type: list
       elements: str
       sample: ["aws-intro-cache-001", "aws-intro-cache-002"]
     node_groups:
-      description: The shards with their members and endpoints.
+      description:
+        - The shards, each with C(node_group_id), C(status), C(slots), C(primary_endpoint), C(reader_endpoint) and
+          C(members) (each with C(cache_cluster_id), C(current_role), C(preferred_availability_zone) and
+          C(read_endpoint)).
       type: list
       elements: dict
+    pending_modified_values:
+      description: Changes AWS will apply in the maintenance window (snake_case).
+      type: dict
+      sample: {"cache_node_type": "cache.t3.small"}
     tags:
       description: Tags of the group.
       type: dict
@@ -84,7 +187,7 @@ from ansible_collections.aws_intro.stack.plugins.module_utils.elasticache import
     describe_replication_groups,
     list_tags,
     matches_tags,
-    normalize_replication_group,
+    read_replication_group,
 )
 from ansible_collections.aws_intro.stack.plugins.module_utils.modules import AnsibleStackAWSModule
 
@@ -94,7 +197,7 @@ def find_replication_groups(client, replication_group_id, wanted_tags):
     for group in describe_replication_groups(client, replication_group_id) or []:
         tags = list_tags(client, group["ARN"]) if group.get("ARN") else {}
         if matches_tags(tags, wanted_tags):
-            found.append(normalize_replication_group(group, tags))
+            found.append(read_replication_group(client, group, tags))
     return found
 
 

@@ -83,7 +83,7 @@ from ansible_collections.aws_intro.stack.plugins.module_utils.modules import Ans
 from ansible_collections.aws_intro.stack.plugins.module_utils.rds import (
     EXTENDED_SUPPORT,
     LIFECYCLE_SUPPORT_CHOICES,
-    AnsibleRDSLifecycleError,
+    AnsibleRDSError,
     describe_db_instance,
     lifecycle_support,
     modify_lifecycle_support,
@@ -139,7 +139,7 @@ def main():
         )
         if changed and not module.check_mode:
             result = summarize(describe_db_instance(client, identifier))
-    except AnsibleRDSLifecycleError as e:
+    except AnsibleRDSError as e:
         module.fail_json_aws_error(e)
 
     warning = extended_support_warning(result)

@@ -122,7 +122,7 @@ errors:
 
 from ansible_collections.aws_intro.stack.plugins.module_utils.modules import AnsibleStackAWSModule
 from ansible_collections.aws_intro.stack.plugins.module_utils.rds import (
-    AnsibleRDSParametersError,
+    AnsibleRDSError,
     describe_db_parameters,
     normalize_parameter,
     plan_parameters,
@@ -156,7 +156,7 @@ def main():
     try:
         result = read(client, module.params["db_parameter_group_name"], module.params["source"],
                       module.params["parameters"])
-    except AnsibleRDSParametersError as e:
+    except AnsibleRDSError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=False, **result)
 

@@ -105,8 +105,8 @@ options:
 """
 
 from ansible_collections.aws_intro.stack.plugins.module_utils.modules import AnsibleStackAWSModule
-from ansible_collections.aws_intro.stack.plugins.module_utils.offerings import (
-    AnsibleOfferingsError,
+from ansible_collections.aws_intro.stack.plugins.module_utils.rds import (
+    AnsibleRDSError,
     describe_orderable_db_instance_options,
     normalize_orderable_option,
 )
@@ -137,7 +137,7 @@ def main():
             module.params["db_instance_class"],
             module.params["storage_type"],
         )
-    except AnsibleOfferingsError as e:
+    except AnsibleRDSError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=False, orderable=bool(options), options=options)
 

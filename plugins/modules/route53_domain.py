@@ -231,24 +231,23 @@ domain:
 
 import datetime
 import re
-import time
 from copy import deepcopy
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.aws_intro.stack.plugins.module_utils.modules import AnsibleStackAWSModule
+from ansible_collections.aws_intro.stack.plugins.module_utils.route53 import AnsibleRoute53Error, get_hosted_zone
 from ansible_collections.aws_intro.stack.plugins.module_utils.route53domains import (
     DOMAINS_REGION,
     AnsibleRoute53DomainsError,
     check_domain_availability,
     contact_to_api,
     get_domain_detail,
-    get_operation_detail,
-    get_zone_name_servers,
     normalize_name_servers,
     register_domain,
     set_auto_renew,
     update_contact_privacy,
     update_domain_nameservers,
+    wait_for_operation,
 )
 
 DOMAIN_RE = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -270,8 +269,6 @@ CONTACT_OPTIONS = dict(
     fax=dict(type="str"),
 )
 AVAILABLE = ("AVAILABLE", "AVAILABLE_PREORDER")
-OPERATION_DONE = "SUCCESSFUL"
-OPERATION_FAILED = ("ERROR", "FAILED")
 
 
 def check_params(params):
@@ -312,32 +309,23 @@ def normalize_domain(domain_name, detail):
     return result
 
 
-def wait_for_operation(client, operation_id, timeout, what):
-    deadline = time.monotonic() + timeout
-    delay = 2
-    while True:
-        operation = get_operation_detail(client, operation_id)
-        status = operation.get("Status")
-        if status == OPERATION_DONE:
-            return operation
-        if status in OPERATION_FAILED:
-            raise AnsibleRoute53DomainsError(
-                message=f"{what} (operation {operation_id}) ended {status}: {operation.get('Message', 'no message')}"
-            )
-        if time.monotonic() + delay > deadline:
-            raise AnsibleRoute53DomainsError(
-                message=f"timed out after {timeout} s waiting for {what} (operation {operation_id}, status {status}); "
-                "it goes on at AWS: run again later or raise wait_timeout"
-            )
-        time.sleep(delay)
-        delay = min(delay * 2, 30)
+def zone_name_servers(route53, zone_id):
+    """(zone name, name servers of its delegation set) of a public hosted zone."""
+    zone = get_hosted_zone(route53, zone_id)
+    if zone is None:
+        raise AnsibleRoute53DomainsError(message=f"hosted_zone_id {zone_id}: no such hosted zone")
+    if zone["HostedZone"].get("Config", {}).get("PrivateZone"):
+        raise AnsibleRoute53DomainsError(
+            message=f"hosted_zone_id {zone_id} is a private zone; a domain needs a public one"
+        )
+    return zone["HostedZone"]["Name"], list(zone.get("DelegationSet", {}).get("NameServers", []))
 
 
 def desired_name_servers(route53, params):
     if params["name_servers"]:
         return normalize_name_servers(params["name_servers"])
     if params["hosted_zone_id"]:
-        zone_name, name_servers = get_zone_name_servers(route53, params["hosted_zone_id"])
+        zone_name, name_servers = zone_name_servers(route53, params["hosted_zone_id"])
         if zone_name.rstrip(".").lower() != params["domain_name"].lower():
             raise AnsibleRoute53DomainsError(
                 message=f"hosted_zone_id {params['hosted_zone_id']} is the zone of {zone_name.rstrip('.')}, "
@@ -494,7 +482,7 @@ def main():
                 if "availability" in after:
                     fresh["availability"] = after["availability"]
                 after = fresh
-    except AnsibleRoute53DomainsError as e:
+    except (AnsibleRoute53DomainsError, AnsibleRoute53Error) as e:
         module.fail_json_aws_error(e)
 
     result = {"changed": changed, "domain": after}

@@ -191,27 +191,34 @@ from ansible_collections.amazon.aws.plugins.module_utils.iam import (
 )
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
-from ansible_collections.aws_intro.stack.plugins.module_utils.modules import AnsibleStackAWSModule
-from ansible_collections.aws_intro.stack.plugins.module_utils.ses import SMTP_REGIONS, smtp_endpoint, smtp_password
-from ansible_collections.aws_intro.stack.plugins.module_utils.smtp_credentials import (
+from ansible_collections.aws_intro.stack.plugins.module_utils.iam import (
     create_access_key,
     create_user,
     delete_access_key,
-    delete_parameter,
     delete_user,
     delete_user_policy,
-    describe_parameter,
-    get_parameter_value,
     get_user_policy,
-    identity_arn,
     list_access_key_ids,
     list_attached_user_policies,
     list_user_policies,
-    put_secure_parameter,
     put_user_policy,
-    send_only_policy,
     tag_user,
     untag_user,
+)
+from ansible_collections.aws_intro.stack.plugins.module_utils.modules import AnsibleStackAWSModule
+from ansible_collections.aws_intro.stack.plugins.module_utils.ses import (
+    SMTP_REGIONS,
+    identity_arn,
+    send_only_policy,
+    smtp_endpoint,
+    smtp_password,
+)
+from ansible_collections.aws_intro.stack.plugins.module_utils.ssm import (
+    AnsibleSSMError,
+    delete_parameter,
+    describe_parameter,
+    get_parameter_value,
+    put_secure_parameter,
 )
 
 _PARAMETER_PATH = re.compile(r"^/[A-Za-z0-9_.\-/]*[A-Za-z0-9_.\-]$")
@@ -447,7 +454,7 @@ def main():
             )
             if not module.check_mode:
                 final = read_state(iam, ssm, params)
-    except AnsibleIAMError as e:
+    except (AnsibleIAMError, AnsibleSSMError) as e:
         module.fail_json_aws_error(e)
 
     results = {"changed": changed, "ses_smtp_credentials": to_result(final, params, rotated)}

@@ -5,8 +5,9 @@ group that is gone returns False."""
 from __future__ import annotations
 
 import boto3
+import botocore.exceptions
 import pytest
-from ansible_collections.aws_intro.stack.plugins.module_utils import elasticache
+from ansible_collections.aws_intro.stack.plugins.module_utils import elasticache, waiters
 from botocore.stub import Stubber
 
 GROUP = {"ReplicationGroupId": "sample-cache", "Status": "available"}
@@ -117,3 +118,79 @@ def test_engine_version_parts(version, parts):
 )
 def test_engine_version_pattern(version, valid):
     assert bool(elasticache.ENGINE_VERSION_PATTERN.fullmatch(version)) is valid
+
+
+# ---- replication_group_waiter: botocore's waiter, every shard too, throttled polls retried ----
+
+
+def _described(status, *shard_statuses):
+    group = {"ReplicationGroupId": "sample-cache", "Status": status,
+             "NodeGroups": [{"NodeGroupId": f"000{i}", "Status": s} for i, s in enumerate(shard_statuses, 1)]}
+    return {"ReplicationGroups": [group]}
+
+
+@pytest.fixture
+def sleeps(monkeypatch):
+    """The waiter's sleeps (botocore.waiter sleeps between polls), recorded instead of slept."""
+    slept = []
+    monkeypatch.setattr("botocore.waiter.time.sleep", slept.append)
+    return slept
+
+
+@pytest.mark.parametrize(
+    ("answers", "polls"),
+    [
+        pytest.param([_described("creating"), _described("available", "available")], 2, id="created"),
+        pytest.param([_described("available", "modifying", "available"), _described("available", "available")], 2,
+                     id="a-shard-still-modifying"),
+        pytest.param([_described("modifying", "available"), _described("available", "available", "available")], 2,
+                     id="modifying"),
+        pytest.param(["ReplicationGroupNotFoundFault", _described("available", "available")], 2,
+                     id="not-found-yet"),
+        pytest.param(["Throttling", _described("available", "available")], 1, id="throttled-poll-retried"),
+    ],
+)
+def test_waiter_waits_until_the_group_and_every_shard_are_available(client, sleeps, answers, polls):
+    for answer in answers:
+        if isinstance(answer, str):
+            client.stubber.add_client_error("describe_replication_groups", service_error_code=answer,
+                                            http_status_code=400)
+        else:
+            client.stubber.add_response("describe_replication_groups", answer, {"ReplicationGroupId": "sample-cache"})
+    elasticache.replication_group_waiter(client, "available").wait(
+        ReplicationGroupId="sample-cache", WaiterConfig=waiters.waiter_config(60, elasticache.WAIT_DELAY))
+    # The waiter sleeps its delay between polls; a throttled call is retried inside one poll (AWSRetry).
+    assert sleeps.count(elasticache.WAIT_DELAY) == polls - 1
+
+
+@pytest.mark.parametrize(
+    ("answers", "timed_out"),
+    [
+        pytest.param([_described("creating")] * 3, True, id="still-creating-after-the-timeout"),
+        pytest.param([_described("creating"), _described("create-failed")], False, id="create-failed-at-once"),
+        pytest.param([_described("deleted")], False, id="deleted"),
+    ],
+)
+def test_waiter_fails_on_timeout_or_a_failed_group(client, sleeps, answers, timed_out):
+    for answer in answers:
+        client.stubber.add_response("describe_replication_groups", answer, {"ReplicationGroupId": "sample-cache"})
+    with pytest.raises(botocore.exceptions.WaiterError) as raised:
+        elasticache.replication_group_waiter(client, "available").wait(
+            ReplicationGroupId="sample-cache", WaiterConfig=waiters.waiter_config(30, elasticache.WAIT_DELAY))
+    assert waiters.timed_out(raised.value) is timed_out
+    assert sleeps == [elasticache.WAIT_DELAY] * (len(answers) - 1)
+
+
+def test_deleted_waiter_ends_when_the_group_is_gone(client, sleeps):
+    client.stubber.add_response("describe_replication_groups", _described("deleting", "deleting"),
+                                {"ReplicationGroupId": "sample-cache"})
+    client.stubber.add_client_error("describe_replication_groups", service_error_code="ReplicationGroupNotFoundFault",
+                                    http_status_code=404)
+    elasticache.replication_group_waiter(client, "deleted").wait(
+        ReplicationGroupId="sample-cache", WaiterConfig=waiters.waiter_config(60, elasticache.WAIT_DELAY))
+    assert sleeps == [elasticache.WAIT_DELAY]
+
+
+@pytest.mark.parametrize(("timeout", "attempts"), [(0, 1), (14, 1), (15, 2), (1800, 121)])
+def test_waiter_config_polls_for_the_timeout(timeout, attempts):
+    assert waiters.waiter_config(timeout, 15) == {"Delay": 15, "MaxAttempts": attempts}

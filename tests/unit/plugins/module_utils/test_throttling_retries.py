@@ -7,7 +7,7 @@ from __future__ import annotations
 import boto3
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils import cloud
-from ansible_collections.aws_intro.stack.plugins.module_utils import acm, route53domains, smtp_credentials
+from ansible_collections.aws_intro.stack.plugins.module_utils import acm, route53, route53domains, ssm
 from botocore.config import Config
 from botocore.stub import Stubber
 
@@ -30,13 +30,13 @@ def stubbed(service, region="ap-northeast-2"):
     ("acm", "ThrottlingException", "describe_certificate", {"Certificate": {"CertificateArn": ARN}},
      lambda c: acm.describe_certificate(c, ARN)),
     ("ssm", "ThrottlingException", "get_parameter", {"Parameter": {"Name": "/p", "Value": "v"}},
-     lambda c: smtp_credentials.get_parameter_value(c, "/p")),
+     lambda c: ssm.get_parameter_value(c, "/p")),
     ("route53domains", "ThrottlingException", "get_domain_detail", {"DomainName": "example.com", "Nameservers": [],
      "AdminContact": {}, "RegistrantContact": {}, "TechContact": {}}, lambda c: route53domains.get_domain_detail(
          c, "example.com")),
     ("route53", "PriorRequestNotComplete", "change_resource_record_sets",
      {"ChangeInfo": {"Id": "/change/C1", "Status": "PENDING", "SubmittedAt": "2026-01-01T00:00:00Z"}},
-     lambda c: acm.upsert_records(c, "Z1", [{"name": "a.example.com.", "type": "CNAME", "value": "b."}], 300, "x")),
+     lambda c: route53.upsert_records(c, "Z1", [{"name": "a.example.com.", "type": "CNAME", "value": "b."}], 300, "x")),
 ])
 def test_a_throttled_call_is_tried_again(service, code, operation, response, call):
     client, stubber = stubbed(service, "us-east-1" if service == "route53domains" else "ap-northeast-2")

@@ -8,6 +8,7 @@ import time
 from unittest.mock import MagicMock
 
 import boto3
+import botocore.exceptions
 import pytest
 from ansible_collections.aws_intro.stack.plugins.module_utils import acm as acm_utils
 from ansible_collections.aws_intro.stack.plugins.modules import acm_certificate_request as module
@@ -214,30 +215,72 @@ def test_missing_zone_is_a_clear_error(clients):
         module.ensure_validation_records(route53, "ZNOTTHERE", [], 300, False)
 
 
+@pytest.fixture
+def slept(monkeypatch):
+    """The waits' sleeps (botocore.waiter sleeps between polls), recorded instead of slept."""
+    sleeps = []
+    monkeypatch.setattr("botocore.waiter.time.sleep", sleeps.append)
+    return sleeps
+
+
 @pytest.mark.parametrize(
     ("statuses", "message"),
     [
         pytest.param(["PENDING_VALIDATION"] * 50, "timed out waiting for the issue", id="timeout"),
         pytest.param(["PENDING_VALIDATION", "FAILED"], "is FAILED", id="failed"),
         pytest.param(["VALIDATION_TIMED_OUT"], "is VALIDATION_TIMED_OUT", id="validation-timed-out"),
+        pytest.param(["PENDING_VALIDATION", None], "disappeared while waiting for the issue", id="deleted"),
     ],
 )
-def test_wait_for_issue_fails_clearly(monkeypatch, statuses, message):
-    monkeypatch.setattr(module.time, "sleep", lambda _s: None)
+def test_wait_for_issue_fails_clearly(slept, statuses, message):
     client = MagicMock()
-    client.describe_certificate.side_effect = [{"Certificate": {"Status": s}} for s in statuses]
+    gone = botocore.exceptions.ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": "no"}},
+                                           "DescribeCertificate")
+    client.describe_certificate.side_effect = [{"Certificate": {"Status": s}} if s else gone for s in statuses]
     deadline = time.monotonic() + 0.5 if message.startswith("timed out") else time.monotonic() + 3600
     with pytest.raises(acm_utils.AnsibleACMError, match=message):
-        module.wait_for(client, "arn", deadline, lambda c: c.get("Status") == "ISSUED", "the issue")
+        acm_utils.wait_for_certificate(client, "arn", deadline, "the issue")
+    # Polled at once, then every WAIT_DELAY seconds until the failure (or the one poll a 0.5 s wait allows).
+    polls = 1 if message.startswith("timed out") else len(statuses)
+    assert client.describe_certificate.call_count == polls
+    assert slept == [acm_utils.WAIT_DELAY] * (polls - 1)
 
 
-def test_wait_for_returns_once_ready(monkeypatch):
-    monkeypatch.setattr(module.time, "sleep", lambda _s: None)
+def test_wait_for_returns_once_ready(slept):
     client = MagicMock()
     client.describe_certificate.side_effect = [{"Certificate": {"Status": "PENDING_VALIDATION"}},
                                                {"Certificate": {"Status": "ISSUED"}}]
-    got = module.wait_for(client, "arn", time.monotonic() + 60, lambda c: c["Status"] == "ISSUED", "the issue")
+    got = acm_utils.wait_for_certificate(client, "arn", time.monotonic() + 60, "the issue")
     assert got["Status"] == "ISSUED"
+    assert slept == [acm_utils.WAIT_DELAY]
+
+
+def test_wait_for_the_validation_records_of_every_name(slept):
+    """ACM adds a name's record seconds after the request: the wait ends when every name has one."""
+    record = {"Name": "_x.unit.example.", "Type": "CNAME", "Value": "_y.acm-validations.aws."}
+    answers = [
+        {"Status": "PENDING_VALIDATION"},
+        {"Status": "PENDING_VALIDATION", "DomainValidationOptions": [{"DomainName": DOMAIN, "ResourceRecord": record},
+                                                                     {"DomainName": f"www.{DOMAIN}"}]},
+        {"Status": "PENDING_VALIDATION", "DomainValidationOptions": [{"DomainName": DOMAIN, "ResourceRecord": record},
+                                                                     {"DomainName": f"www.{DOMAIN}",
+                                                                      "ResourceRecord": record}]},
+    ]
+    client = MagicMock()
+    client.describe_certificate.side_effect = [{"Certificate": a} for a in answers]
+    got = acm_utils.wait_for_certificate(client, "arn", time.monotonic() + 60, "the validation records")
+    assert not acm_utils.validation_records_pending(got)
+    assert slept == [acm_utils.WAIT_DELAY] * 2
+
+
+def test_a_throttled_poll_is_retried(slept, monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda seconds: None)  # AWSRetry's backoff
+    client = MagicMock()
+    throttled = botocore.exceptions.ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow"}},
+                                                "DescribeCertificate")
+    client.describe_certificate.side_effect = [throttled, {"Certificate": {"Status": "ISSUED"}}]
+    assert acm_utils.wait_for_certificate(client, "arn", time.monotonic() + 60, "the issue")["Status"] == "ISSUED"
+    assert client.describe_certificate.call_count == 2
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,15 @@
-"""Unit tests of plugins/modules/elasticache_replication_group.py: validation, the create request, the change
-plan (what is modified in place, what is refused) and the normalized result, as tables of inputs and
+"""Unit tests of plugins/modules/elasticache_replication_group.py (validation, planning again on a group that is
+not available yet) and of the logic it takes from plugins/module_utils/elasticache.py (the create request, the
+change plan: what is modified in place, what is refused; the normalized result), as tables of inputs and
 expectations. The module's lifecycle against the emulator is in tests/integration."""
 
 from __future__ import annotations
 
+import boto3
 import pytest
+from ansible_collections.aws_intro.stack.plugins.module_utils import elasticache as ec
 from ansible_collections.aws_intro.stack.plugins.modules import elasticache_replication_group as erg
+from botocore.stub import Stubber
 
 OPTIONS = (
     "state", "replication_group_id", "description", "engine", "engine_version", "cache_node_type", "cluster_mode",
@@ -149,7 +153,7 @@ def test_validate_absent_checks_only_the_id():
     ],
 )
 def test_create_params(overrides, expected):
-    assert erg.create_params(params(**overrides)) == expected
+    assert ec.create_params(params(**overrides)) == expected
 
 
 @pytest.mark.parametrize(
@@ -192,7 +196,7 @@ def test_create_params(overrides, expected):
     ],
 )
 def test_plan_changes(overrides, current, modify, shards, replicas):
-    errors, planned, planned_shards, planned_replicas, predicted = erg.plan_changes(current, params(**overrides))
+    errors, planned, planned_shards, planned_replicas, predicted = ec.plan_changes(current, params(**overrides))
     assert errors == []
     assert planned == modify
     assert (planned_shards, planned_replicas) == (shards, replicas)
@@ -215,7 +219,7 @@ def test_plan_changes(overrides, current, modify, shards, replicas):
     ],
 )
 def test_plan_changes_refuses_what_cannot_change_in_place(overrides, current, message):
-    errors = erg.plan_changes(current, params(**overrides))[0]
+    errors = ec.plan_changes(current, params(**overrides))[0]
     assert len(errors) == 1
     assert errors[0].startswith(message)
 
@@ -238,7 +242,7 @@ def test_plan_changes_refuses_what_cannot_change_in_place(overrides, current, me
     ],
 )
 def test_plan_changes_compares_engine_versions_as_aws_reports_them(requested, current, modify):
-    errors, planned, _shards, _replicas, predicted = erg.plan_changes(current, params(engine_version=requested))
+    errors, planned, _shards, _replicas, predicted = ec.plan_changes(current, params(engine_version=requested))
     assert errors == []
     assert planned == modify
     assert predicted["engine_version"] == current["engine_version"]  # what AWS reports until the change is made
@@ -261,23 +265,23 @@ def test_plan_changes_compares_engine_versions_as_aws_reports_them(requested, cu
     ],
 )
 def test_plan_changes_refuses_a_downgrade(requested, current, message):
-    errors, planned, _shards, _replicas, _predicted = erg.plan_changes(current, params(engine_version=requested))
+    errors, planned, _shards, _replicas, _predicted = ec.plan_changes(current, params(engine_version=requested))
     assert errors == [message]
     assert "EngineVersion" not in planned
 
 
 def test_an_upgrade_is_predicted_as_requested_now_or_pending():
-    now = erg.plan_changes(group(engine_version="7.0.7"), params(engine_version="7.1", apply_immediately=True))[4]
+    now = ec.plan_changes(group(engine_version="7.0.7"), params(engine_version="7.1", apply_immediately=True))[4]
     assert (now["engine_version"], now["pending_modified_values"]) == ("7.1", {})
-    later = erg.plan_changes(group(engine_version="7.0.7"), params(engine_version="7.1"))[4]
+    later = ec.plan_changes(group(engine_version="7.0.7"), params(engine_version="7.1"))[4]
     assert (later["engine_version"], later["pending_modified_values"]) == ("7.0.7", {"engine_version": "7.1"})
 
 
 def test_prediction_keeps_deferred_changes_pending():
-    predicted = erg.plan_changes(group(), params(cache_node_type="cache.t3.small"))[4]
+    predicted = ec.plan_changes(group(), params(cache_node_type="cache.t3.small"))[4]
     assert predicted["cache_node_type"] == "cache.t3.micro"
     assert predicted["pending_modified_values"] == {"cache_node_type": "cache.t3.small"}
-    now = erg.plan_changes(group(), params(cache_node_type="cache.t3.small", apply_immediately=True))[4]
+    now = ec.plan_changes(group(), params(cache_node_type="cache.t3.small", apply_immediately=True))[4]
     assert now["cache_node_type"] == "cache.t3.small"
 
 
@@ -310,7 +314,7 @@ MEMBER = {
 
 
 def test_normalize_gives_snake_case_with_endpoints_and_member_settings():
-    result = erg.normalize(DESCRIBED, MEMBER, {"Stack": "sample"})
+    result = ec.normalize(DESCRIBED, MEMBER, {"Stack": "sample"})
     assert result["primary_endpoint"] == {"address": "master.example", "port": 6379}
     assert result["reader_endpoint"] == {"address": "replica.example", "port": 6379}
     assert result["configuration_endpoint"] == {}
@@ -326,12 +330,12 @@ def test_normalize_gives_snake_case_with_endpoints_and_member_settings():
 
 
 def test_normalize_of_nothing_is_empty():
-    assert erg.normalize(None) == {}
+    assert ec.normalize(None) == {}
 
 
 class _Module:
     def __init__(self, **overrides):
-        self.params = params(wait=True, wait_timeout=60, **overrides)
+        self.params = params(**{"wait": True, "wait_timeout": 60, **overrides})
         self.check_mode = False
 
     def fail_json(self, **kwargs):
@@ -364,3 +368,40 @@ def test_a_group_still_modifying_gets_only_what_it_still_needs(monkeypatch):
     changed, predicted = manager.ensure_present(modifying)
     assert (changed, sent) == (False, [])
     assert predicted["snapshot_retention_limit"] == 5
+
+
+class _FailingModule(_Module):
+    def fail_json_aws(self, exception, msg=None, **kwargs):
+        raise AssertionError(msg, type(exception).__name__, kwargs)
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        pytest.param("creating", "Timed out after 15 s waiting for replication group sample-cache to be available "
+                     "(status creating)", id="timeout"),
+        pytest.param("create-failed", "Replication group sample-cache did not become available (status create-failed)",
+                     id="create-failed"),
+    ],
+)
+def test_a_wait_that_fails_names_the_group_and_its_status(monkeypatch, status, message):
+    """The wait is botocore's waiter (tests/unit/plugins/module_utils/test_elasticache.py); a WaiterError ends the
+    module with fail_json_aws, the group's status and the group as it is."""
+    client = boto3.client("elasticache", region_name="ap-northeast-2", aws_access_key_id="testing",
+                          aws_secret_access_key="testing")  # noqa: S106
+    slept = []
+    monkeypatch.setattr("botocore.waiter.time.sleep", slept.append)
+    answer = {"ReplicationGroups": [{"ReplicationGroupId": "sample-cache", "Status": status, "NodeGroups": []}]}
+    manager = erg.ReplicationGroupManager(_FailingModule(wait_timeout=15), client)
+    with Stubber(client) as stubber:
+        # creating: polled at once and after 15 s (wait_timeout 15), then read for the message;
+        # create-failed: polled once, then read.
+        for _ in range(3 if status == "creating" else 2):
+            stubber.add_response("describe_replication_groups", answer, {"ReplicationGroupId": "sample-cache"})
+        with pytest.raises(AssertionError) as raised:
+            manager.wait_available()
+        stubber.assert_no_pending_responses()
+    msg, exception, kwargs = raised.value.args
+    assert (msg, exception) == (message, "WaiterError")
+    assert kwargs["replication_group"]["status"] == status
+    assert slept == ([15] if status == "creating" else [])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+from ansible_collections.aws_intro.stack.plugins.module_utils import elasticache
 from ansible_collections.aws_intro.stack.plugins.modules import elasticache_replication_group_info as module
 from moto import mock_aws
 
@@ -39,3 +40,15 @@ def test_find_replication_groups(client, group_id, tags, expected):
     for group in groups:
         assert group["tags"]["Stack"] == group["replication_group_id"][0]
         assert len(group["member_clusters"]) == 2
+
+
+def test_a_group_has_the_shape_elasticache_replication_group_returns(client):
+    """Both modules return a group through module_utils/elasticache.py's normalize: the same keys, the settings
+    the shards and their members as the module reports them."""
+    (found,) = module.find_replication_groups(client, "a-cache", {})
+    assert set(found) == set(elasticache.normalize({"ReplicationGroupId": "x"}))
+    assert found["cluster_mode"] == "disabled"
+    assert (found["num_node_groups"], found["replicas_per_node_group"]) == (1, 1)
+    assert found["cache_node_type"] == "cache.t3.micro"
+    assert found["engine"] == "redis"
+    assert found["node_groups"][0]["members"][0]["cache_cluster_id"] in found["member_clusters"]

@@ -52,7 +52,7 @@ class Domains:
 def aws(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setattr(module.time, "sleep", lambda _s: None)
+    monkeypatch.setattr("botocore.waiter.time.sleep", lambda _s: None)
     with mock_aws():
         yield Domains(boto3.client("route53domains", region_name="us-east-1")), boto3.client("route53",
                                                                                                region_name="us-east-1")
@@ -214,8 +214,33 @@ def test_name_servers_of_an_unregistered_domain_fail_clearly():
     ],
 )
 def test_wait_for_operation_fails_clearly(monkeypatch, statuses, message):
-    monkeypatch.setattr(module.time, "sleep", lambda _s: None)
+    slept = []
+    monkeypatch.setattr("botocore.waiter.time.sleep", slept.append)
     client = MagicMock()
     client.get_operation_detail.side_effect = [{"Status": s, "Message": "m"} for s in statuses]
     with pytest.raises(utils.AnsibleRoute53DomainsError, match=message):
         module.wait_for_operation(client, "op", 0 if message.startswith("timed out") else 3600, "the registration")
+    # Polled at once and every WAIT_DELAY seconds until ERROR/FAILED; a 0 s wait polls once.
+    polls = 1 if message.startswith("timed out") else len(statuses)
+    assert client.get_operation_detail.call_count == polls
+    assert slept == [utils.WAIT_DELAY] * (polls - 1)
+
+
+def test_wait_for_operation_returns_once_successful(monkeypatch):
+    slept = []
+    monkeypatch.setattr("botocore.waiter.time.sleep", slept.append)
+    monkeypatch.setattr("time.sleep", slept.append)  # also AWSRetry's backoff of the throttled poll
+    throttled = botocore.exceptions.ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow"}},
+                                                "GetOperationDetail")
+    client = MagicMock()
+    client.get_operation_detail.side_effect = [{"Status": "SUBMITTED"}, throttled, {"Status": "IN_PROGRESS"},
+                                               {"Status": "SUCCESSFUL", "OperationId": "op"}]
+    assert module.wait_for_operation(client, "op", 60, "the registration")["Status"] == "SUCCESSFUL"
+    assert client.get_operation_detail.call_count == 4
+    assert slept.count(utils.WAIT_DELAY) == 2
+
+
+def test_a_zone_that_does_not_exist_fails_clearly(aws):
+    _domains, route53 = aws
+    with pytest.raises(utils.AnsibleRoute53DomainsError, match="hosted_zone_id ZNOTTHERE: no such hosted zone"):
+        module.desired_name_servers(route53, params(hosted_zone_id="ZNOTTHERE"))

@@ -9,6 +9,7 @@ import boto3
 import pytest
 from ansible_collections.aws_intro.stack.plugins.module_utils import ses
 from ansible_collections.aws_intro.stack.plugins.modules import ses_domain_identity as module
+from botocore.stub import Stubber
 from moto import mock_aws
 
 SUBDOMAIN = "mail_from_domain must be a subdomain"
@@ -124,18 +125,41 @@ def test_absent(client):
     assert module.ensure_absent(client, None, check_mode=False) == (False, None)
 
 
-def test_wait_fails_after_the_timeout(monkeypatch):
-    monkeypatch.setattr(ses, "get_verification_attributes", lambda c, d: {"VerificationStatus": "Pending"})
-    monkeypatch.setattr(ses.time, "sleep", lambda s: None)
+@pytest.fixture
+def stubbed(monkeypatch):
+    """An SES client answering GetIdentityVerificationAttributes from a list of statuses; the waiter's sleeps."""
+    client = boto3.client("ses", region_name="us-east-1", aws_access_key_id="testing",
+                          aws_secret_access_key="testing")  # noqa: S106
+    slept = []
+    monkeypatch.setattr("botocore.waiter.time.sleep", slept.append)
+    with Stubber(client) as stubber:
+
+        def answer(*statuses):
+            for status in statuses:
+                attributes = {"example.com": {"VerificationStatus": status}} if status else {}
+                stubber.add_response("get_identity_verification_attributes",
+                                     {"VerificationAttributes": attributes}, {"Identities": ["example.com"]})
+
+        yield client, answer, slept
+        stubber.assert_no_pending_responses()
+
+
+def test_wait_fails_after_the_timeout(stubbed):
+    client, answer, slept = stubbed
+    answer("Pending")
     with pytest.raises(ses.AnsibleSESError, match="Timeout waiting 0 s"):
-        ses.wait_for_verification(None, "example.com", timeout=0)
+        ses.wait_for_verification(client, "example.com", timeout=0)
+    assert slept == []
 
 
 @pytest.mark.parametrize(("status", "raises"), [("Success", None), ("Failed", "failed to verify")])
-def test_wait_ends_on_success_or_failure(monkeypatch, status, raises):
-    monkeypatch.setattr(ses, "get_verification_attributes", lambda c, d: {"VerificationStatus": status})
+def test_wait_ends_on_success_or_failure(stubbed, status, raises):
+    client, answer, slept = stubbed
+    # Not known to SES yet, then pending, then the status: polled every 15 s until it ends.
+    answer(None, "Pending", status)
     if raises:
         with pytest.raises(ses.AnsibleSESError, match=raises):
-            ses.wait_for_verification(None, "example.com", timeout=60)
+            ses.wait_for_verification(client, "example.com", timeout=60)
     else:
-        ses.wait_for_verification(None, "example.com", timeout=60)
+        ses.wait_for_verification(client, "example.com", timeout=60)
+    assert slept == [15, 15]

@@ -1,11 +1,11 @@
-"""Unit tests of plugins/module_utils/acm.py with botocore's Stubber: the record sets of one name and type are
+"""Unit tests of plugins/module_utils/route53.py with botocore's Stubber: the record sets of one name and type are
 read from every page they are on, and the read stops at the first record set of another name or type."""
 
 from __future__ import annotations
 
 import boto3
 import pytest
-from ansible_collections.aws_intro.stack.plugins.module_utils import acm
+from ansible_collections.aws_intro.stack.plugins.module_utils import route53 as r53
 from botocore.stub import Stubber
 
 ZONE = "Z0123456789ABCDEFGHIJ"
@@ -44,7 +44,7 @@ def test_record_sets_spanning_two_pages_are_all_read(route53):
                                                  record("_abc.sample.example.", "x", kind="TXT")],
                           "IsTruncated": False, "MaxItems": "10"},
                          request(StartRecordName=NAME, StartRecordType="CNAME", StartRecordIdentifier="two"))
-    found = acm.get_record_sets(client, ZONE, NAME, "CNAME")
+    found = r53.get_record_sets(client, ZONE, NAME, "CNAME")
     assert [r["ResourceRecords"][0]["Value"] for r in found] == ["a.acm.", "b.acm."]
 
 
@@ -54,7 +54,7 @@ def test_the_read_stops_at_another_name(route53):
                          {"ResourceRecordSets": [record("_zzz.sample.example.", "z.acm.")], "IsTruncated": True,
                           "NextRecordName": "_zzz2.sample.example.", "NextRecordType": "CNAME", "MaxItems": "10"},
                          request())
-    assert acm.get_record_sets(client, ZONE, NAME, "CNAME") == []  # no second page asked for
+    assert r53.get_record_sets(client, ZONE, NAME, "CNAME") == []  # no second page asked for
 
 
 def test_the_one_record_set_of_simple_routing(route53):
@@ -63,4 +63,26 @@ def test_the_one_record_set_of_simple_routing(route53):
                          {"ResourceRecordSets": [record(NAME, "a.acm.")], "IsTruncated": False, "MaxItems": "10"},
                          request(StartRecordName="_ABC.sample.example"))
     # Route 53 answers the name in lower case, with the final dot.
-    assert acm.get_record_sets(client, ZONE, "_ABC.sample.example", "CNAME") == [record(NAME, "a.acm.")]
+    assert r53.get_record_sets(client, ZONE, "_ABC.sample.example", "CNAME") == [record(NAME, "a.acm.")]
+
+
+def test_a_missing_zone_reads_as_none(route53):
+    client, stubber = route53
+    stubber.add_client_error("get_hosted_zone", service_error_code="NoSuchHostedZone", http_status_code=404)
+    assert r53.get_hosted_zone(client, ZONE) is None
+
+
+def test_other_errors_raise_the_route53_error(route53):
+    client, stubber = route53
+    stubber.add_client_error("get_hosted_zone", service_error_code="InvalidInput", http_status_code=400,
+                             service_message="bad id")
+    with pytest.raises(r53.AnsibleRoute53Error, match="get hosted zone"):
+        r53.get_hosted_zone(client, "bad")
+
+
+def test_a_zone_comes_with_its_delegation_set(route53):
+    client, stubber = route53
+    answer = {"HostedZone": {"Id": f"/hostedzone/{ZONE}", "Name": "sample.example.", "CallerReference": "c"},
+              "DelegationSet": {"NameServers": ["ns-1.awsdns-01.org"]}}
+    stubber.add_response("get_hosted_zone", answer, {"Id": ZONE})
+    assert r53.get_hosted_zone(client, ZONE) == answer

@@ -3,40 +3,23 @@
 # Copyright: aws_intro.stack contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""IAM and SSM calls of the ses_smtp_credentials module.
+"""IAM calls of the ses_smtp_credentials module (its SMTP user, the user's policies and access keys).
 
-Every call is wrapped by an error handler and AWSRetry.jittered_backoff(); reads of something
-that does not exist return None (or an empty list). The IAM calls amazon.aws already has
+Every call is wrapped by amazon.aws's IAMErrorHandler (AnsibleIAMError) and AWSRetry.jittered_backoff(); reads
+of something that does not exist return None (or an empty list). The IAM calls amazon.aws already has
 (get_iam_user, detach_iam_user_policy) are used from there.
 
-Lists are read to their last page. IAM and SSM both say a page may hold fewer items than asked for, even
-none, with more to come: IAM API Reference, ListAccessKeys, IsTruncated ("Note that IAM might return fewer
-than the MaxItems number of results even when there are more results available. We recommend that you check
-IsTruncated after every call to ensure that you receive all your results."); SSM API Reference,
-DescribeParameters ("Request results are returned on a best-effort basis. ... The number of items returned,
-however, can be between zero and the value of MaxResults."). A credential read from one page could look
+Lists are read to their last page: IAM API Reference, ListAccessKeys, IsTruncated ("Note that IAM might return
+fewer than the MaxItems number of results even when there are more results available. We recommend that you check
+IsTruncated after every call to ensure that you receive all your results."). A key read from one page could look
 missing, and the module would rotate it for nothing.
 """
 
 import json
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
-from ansible_collections.amazon.aws.plugins.module_utils.iam import AnsibleIAMError, IAMErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.iam import IAMErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.aws_intro.stack.plugins.module_utils.common import JSON_THROTTLED
-
-
-class SSMErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AnsibleIAMError
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("ParameterNotFound")
-
-
-# ---- IAM ----
 
 
 @IAMErrorHandler.common_error_handler("create user")
@@ -124,64 +107,3 @@ def create_access_key(client, name):
 def delete_access_key(client, name, key_id):
     client.delete_access_key(UserName=name, AccessKeyId=key_id)
     return True
-
-
-# ---- SSM Parameter Store ----
-
-
-@SSMErrorHandler.list_error_handler("get parameter")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
-def get_parameter_value(client, name):
-    return client.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
-
-
-@SSMErrorHandler.list_error_handler("describe parameter")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
-def describe_parameter(client, name):
-    """The DescribeParameters entry of one parameter (it has the Description, GetParameter has not), or None.
-
-    The pages are read until the parameter is found or there are no more: a page may be empty and still
-    carry a NextToken.
-    """
-    paginator = client.get_paginator("describe_parameters")
-    pages = paginator.paginate(ParameterFilters=[{"Key": "Name", "Option": "Equals", "Values": [name]}])
-    for page in pages:
-        for parameter in page.get("Parameters") or []:
-            if parameter.get("Name") == name:
-                return parameter
-    return None
-
-
-@SSMErrorHandler.common_error_handler("put parameter")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
-def put_secure_parameter(client, name, value, description, kms_key_id):
-    kwargs = {"Name": name, "Value": value, "Type": "SecureString", "Overwrite": True, "Description": description}
-    if kms_key_id:
-        kwargs["KeyId"] = kms_key_id
-    client.put_parameter(**kwargs)
-
-
-@SSMErrorHandler.deletion_error_handler("delete parameter")
-@AWSRetry.jittered_backoff(catch_extra_error_codes=JSON_THROTTLED)
-def delete_parameter(client, name):
-    client.delete_parameter(Name=name)
-    return True
-
-
-def send_only_policy(identity_arns):
-    """The only permission an SES SMTP user needs: ses:SendRawEmail on the given identities."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "SendRawEmailOnly",
-                "Effect": "Allow",
-                "Action": "ses:SendRawEmail",
-                "Resource": sorted(identity_arns),
-            }
-        ],
-    }
-
-
-def identity_arn(partition, region, account_id, identity):
-    return f"arn:{partition}:ses:{region}:{account_id}:identity/{identity}"
