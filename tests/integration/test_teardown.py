@@ -122,6 +122,13 @@ def stack(emulator, aws_env, aws):
     with plain_http_allowed(aws("s3"), bucket):
         aws("s3").put_object(Bucket=bucket, Key=OBJECT_KEY, Body=b"an image")
     db = aws("rds").describe_db_instances(DBInstanceIdentifier=f"{STACK}-db")["DBInstances"][0]
+    # What an interrupted network run leaves (test_interrupted stages the same): a tagged internet gateway
+    # made but never attached, and a tagged Elastic IP allocated for a NAT gateway that was never created.
+    ec2 = aws("ec2")
+    ec2.create_internet_gateway(TagSpecifications=[{"ResourceType": "internet-gateway", "Tags": [
+        {"Key": "Stack", "Value": STACK}, {"Key": "Name", "Value": f"{STACK}-igw"}]}])
+    ec2.allocate_address(Domain="vpc", TagSpecifications=[{"ResourceType": "elastic-ip", "Tags": [
+        {"Key": "Stack", "Value": STACK}, {"Key": "Name", "Value": f"{STACK}-nat"}]}])
     return {"vpc_id": vpc["VpcId"], "bucket": bucket, "db": db,
             "docker": docker_engine() and make_stand_ins()}
 
@@ -146,6 +153,7 @@ def inventory_of(aws) -> dict:
         "instances": instances,
         "nat": [n for n in ec2.describe_nat_gateways(Filter=by_stack)["NatGateways"] if n["State"] != "deleted"],
         "igw": ec2.describe_internet_gateways(Filters=by_stack)["InternetGateways"],
+        "elastic_ips": ec2.describe_addresses(Filters=by_stack)["Addresses"],
         "security_groups": ec2.describe_security_groups(Filters=[
             {"Name": "group-name", "Values": [f"{STACK}-{g}" for g in ("alb", "web", "db", "cache", "bastion")]},
         ])["SecurityGroups"],
