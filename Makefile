@@ -47,7 +47,7 @@ unit: setup ## unit tests (pytest)
 INTEGRATION_WORKERS ?= 3
 
 integration: setup docker ## roles and modules against the local AWS emulator (moto server)
-	$(BIN)/python -m pytest -n $(INTEGRATION_WORKERS) --dist loadfile --durations=25 tests/integration
+	$(BIN)/python -m pytest -n $(INTEGRATION_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25 tests/integration
 
 docker: ## make sure a Docker engine runs and the Debian 12 images exist (built locally)
 	tests/docker/ensure-engine.sh
