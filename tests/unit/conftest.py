@@ -15,7 +15,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 COLLECTIONS_DIR = Path(__file__).resolve().parents[2] / "collections"
 
 if str(COLLECTIONS_DIR) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS_DIR))
+
+
+@pytest.fixture
+def slept(monkeypatch):
+    """The sleeps of botocore's waiters between polls, recorded instead of slept (what a test of a wait asserts)."""
+    sleeps = []
+    monkeypatch.setattr("botocore.waiter.time.sleep", sleeps.append)
+    return sleeps

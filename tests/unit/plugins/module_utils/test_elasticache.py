@@ -129,14 +129,6 @@ def _described(status, *shard_statuses):
     return {"ReplicationGroups": [group]}
 
 
-@pytest.fixture
-def sleeps(monkeypatch):
-    """The waiter's sleeps (botocore.waiter sleeps between polls), recorded instead of slept."""
-    slept = []
-    monkeypatch.setattr("botocore.waiter.time.sleep", slept.append)
-    return slept
-
-
 @pytest.mark.parametrize(
     ("answers", "polls"),
     [
@@ -150,7 +142,7 @@ def sleeps(monkeypatch):
         pytest.param(["Throttling", _described("available", "available")], 1, id="throttled-poll-retried"),
     ],
 )
-def test_waiter_waits_until_the_group_and_every_shard_are_available(client, sleeps, answers, polls):
+def test_waiter_waits_until_the_group_and_every_shard_are_available(client, slept, answers, polls):
     for answer in answers:
         if isinstance(answer, str):
             client.stubber.add_client_error("describe_replication_groups", service_error_code=answer,
@@ -160,7 +152,7 @@ def test_waiter_waits_until_the_group_and_every_shard_are_available(client, slee
     elasticache.replication_group_waiter(client, "available").wait(
         ReplicationGroupId="sample-cache", WaiterConfig=waiters.waiter_config(60, elasticache.WAIT_DELAY))
     # The waiter sleeps its delay between polls; a throttled call is retried inside one poll (AWSRetry).
-    assert sleeps.count(elasticache.WAIT_DELAY) == polls - 1
+    assert slept.count(elasticache.WAIT_DELAY) == polls - 1
 
 
 @pytest.mark.parametrize(
@@ -171,24 +163,24 @@ def test_waiter_waits_until_the_group_and_every_shard_are_available(client, slee
         pytest.param([_described("deleted")], False, id="deleted"),
     ],
 )
-def test_waiter_fails_on_timeout_or_a_failed_group(client, sleeps, answers, timed_out):
+def test_waiter_fails_on_timeout_or_a_failed_group(client, slept, answers, timed_out):
     for answer in answers:
         client.stubber.add_response("describe_replication_groups", answer, {"ReplicationGroupId": "sample-cache"})
     with pytest.raises(botocore.exceptions.WaiterError) as raised:
         elasticache.replication_group_waiter(client, "available").wait(
             ReplicationGroupId="sample-cache", WaiterConfig=waiters.waiter_config(30, elasticache.WAIT_DELAY))
     assert waiters.timed_out(raised.value) is timed_out
-    assert sleeps == [elasticache.WAIT_DELAY] * (len(answers) - 1)
+    assert slept == [elasticache.WAIT_DELAY] * (len(answers) - 1)
 
 
-def test_deleted_waiter_ends_when_the_group_is_gone(client, sleeps):
+def test_deleted_waiter_ends_when_the_group_is_gone(client, slept):
     client.stubber.add_response("describe_replication_groups", _described("deleting", "deleting"),
                                 {"ReplicationGroupId": "sample-cache"})
     client.stubber.add_client_error("describe_replication_groups", service_error_code="ReplicationGroupNotFoundFault",
                                     http_status_code=404)
     elasticache.replication_group_waiter(client, "deleted").wait(
         ReplicationGroupId="sample-cache", WaiterConfig=waiters.waiter_config(60, elasticache.WAIT_DELAY))
-    assert sleeps == [elasticache.WAIT_DELAY]
+    assert slept == [elasticache.WAIT_DELAY]
 
 
 @pytest.mark.parametrize(("timeout", "attempts"), [(0, 1), (14, 1), (15, 2), (1800, 121)])

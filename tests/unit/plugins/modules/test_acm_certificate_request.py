@@ -215,14 +215,6 @@ def test_missing_zone_is_a_clear_error(clients):
         module.ensure_validation_records(route53, "ZNOTTHERE", [], 300, False)
 
 
-@pytest.fixture
-def slept(monkeypatch):
-    """The waits' sleeps (botocore.waiter sleeps between polls), recorded instead of slept."""
-    sleeps = []
-    monkeypatch.setattr("botocore.waiter.time.sleep", sleeps.append)
-    return sleeps
-
-
 @pytest.mark.parametrize(
     ("statuses", "message"),
     [

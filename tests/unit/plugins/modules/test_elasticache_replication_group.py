@@ -384,13 +384,11 @@ class _FailingModule(_Module):
                      id="create-failed"),
     ],
 )
-def test_a_wait_that_fails_names_the_group_and_its_status(monkeypatch, status, message):
+def test_a_wait_that_fails_names_the_group_and_its_status(slept, status, message):
     """The wait is botocore's waiter (tests/unit/plugins/module_utils/test_elasticache.py); a WaiterError ends the
     module with fail_json_aws, the group's status and the group as it is."""
     client = boto3.client("elasticache", region_name="ap-northeast-2", aws_access_key_id="testing",
                           aws_secret_access_key="testing")  # noqa: S106
-    slept = []
-    monkeypatch.setattr("botocore.waiter.time.sleep", slept.append)
     answer = {"ReplicationGroups": [{"ReplicationGroupId": "sample-cache", "Status": status, "NodeGroups": []}]}
     manager = erg.ReplicationGroupManager(_FailingModule(wait_timeout=15), client)
     with Stubber(client) as stubber:

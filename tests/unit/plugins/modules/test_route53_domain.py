@@ -213,9 +213,7 @@ def test_name_servers_of_an_unregistered_domain_fail_clearly():
         pytest.param(["IN_PROGRESS"] * 100, "timed out after 0 s", id="timeout"),
     ],
 )
-def test_wait_for_operation_fails_clearly(monkeypatch, statuses, message):
-    slept = []
-    monkeypatch.setattr("botocore.waiter.time.sleep", slept.append)
+def test_wait_for_operation_fails_clearly(slept, statuses, message):
     client = MagicMock()
     client.get_operation_detail.side_effect = [{"Status": s, "Message": "m"} for s in statuses]
     with pytest.raises(utils.AnsibleRoute53DomainsError, match=message):
@@ -226,9 +224,7 @@ def test_wait_for_operation_fails_clearly(monkeypatch, statuses, message):
     assert slept == [utils.WAIT_DELAY] * (polls - 1)
 
 
-def test_wait_for_operation_returns_once_successful(monkeypatch):
-    slept = []
-    monkeypatch.setattr("botocore.waiter.time.sleep", slept.append)
+def test_wait_for_operation_returns_once_successful(monkeypatch, slept):
     monkeypatch.setattr("time.sleep", slept.append)  # also AWSRetry's backoff of the throttled poll
     throttled = botocore.exceptions.ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow"}},
                                                 "GetOperationDetail")

@@ -126,12 +126,10 @@ def test_absent(client):
 
 
 @pytest.fixture
-def stubbed(monkeypatch):
+def stubbed(slept):
     """An SES client answering GetIdentityVerificationAttributes from a list of statuses; the waiter's sleeps."""
     client = boto3.client("ses", region_name="us-east-1", aws_access_key_id="testing",
                           aws_secret_access_key="testing")  # noqa: S106
-    slept = []
-    monkeypatch.setattr("botocore.waiter.time.sleep", slept.append)
     with Stubber(client) as stubber:
 
         def answer(*statuses):
