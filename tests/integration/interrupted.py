@@ -127,21 +127,29 @@ def cloud(moto: MotoServer, kill_after: float | None = None, timeout: float = 12
     return run
 
 
+def _tags(kind: str, name: str, stack: str) -> list:
+    return [{"ResourceType": kind, "Tags": [{"Key": "Name", "Value": name}, {"Key": "Stack", "Value": stack},
+                                            {"Key": "ManagedBy", "Value": "aws_intro.stack"}]}]
+
+
+def leave_gateway_and_address(ec2, stack: str) -> tuple[str, str]:
+    """What a network run stopped inside two calls leaves, tagged as the role tags it: an internet gateway
+    created but attached to no VPC, and the NAT gateway's Elastic IP allocated but used by no gateway.
+    Returns (internet gateway id, allocation id)."""
+    igw = ec2.create_internet_gateway(TagSpecifications=_tags("internet-gateway", f"{stack}-igw", stack))
+    eip = ec2.allocate_address(Domain="vpc", TagSpecifications=_tags("elastic-ip", f"{stack}-nat", stack))
+    return igw["InternetGateway"]["InternetGatewayId"], eip["AllocationId"]
+
+
 def stop_inside_two_calls(aws: Callable) -> dict:
     """The state a kill leaves inside two windows of milliseconds that no timer hits: ec2_vpc_igw has created
     the stack's internet gateway (tagged) but not attached it to the VPC yet; the network role has allocated
     the NAT gateway's Elastic IP (tagged) but not created the gateway yet. Made by hand, as the role would
     have: the VPC, the gateway and the address."""
     ec2 = aws("ec2")
-
-    def tags(kind: str, name: str) -> list:
-        return [{"ResourceType": kind, "Tags": [{"Key": "Name", "Value": name}, {"Key": "Stack", "Value": "sample"},
-                                                {"Key": "ManagedBy", "Value": "aws_intro.stack"}]}]
-
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", TagSpecifications=tags("vpc", "sample-vpc"))["Vpc"]["VpcId"]
-    igw = ec2.create_internet_gateway(TagSpecifications=tags("internet-gateway", "sample-igw"))
-    eip = ec2.allocate_address(Domain="vpc", TagSpecifications=tags("elastic-ip", "sample-nat"))
-    return {"vpc": vpc, "igw": igw["InternetGateway"]["InternetGatewayId"], "eip": eip["AllocationId"]}
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", TagSpecifications=_tags("vpc", "sample-vpc", "sample"))["Vpc"]
+    igw, eip = leave_gateway_and_address(ec2, "sample")
+    return {"vpc": vpc["VpcId"], "igw": igw, "eip": eip}
 
 
 # --- What the emulator holds ------------------------------------------------------------------

@@ -16,6 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.integration.ansible_runner import run_playbook
+from tests.integration.interrupted import leave_gateway_and_address
 
 TEST_INVENTORY = "tests/integration/inventory"
 STACK = "td-stack"
@@ -124,11 +125,7 @@ def stack(emulator, aws_env, aws):
     db = aws("rds").describe_db_instances(DBInstanceIdentifier=f"{STACK}-db")["DBInstances"][0]
     # What an interrupted network run leaves (test_interrupted stages the same): a tagged internet gateway
     # made but never attached, and a tagged Elastic IP allocated for a NAT gateway that was never created.
-    ec2 = aws("ec2")
-    ec2.create_internet_gateway(TagSpecifications=[{"ResourceType": "internet-gateway", "Tags": [
-        {"Key": "Stack", "Value": STACK}, {"Key": "Name", "Value": f"{STACK}-igw"}]}])
-    ec2.allocate_address(Domain="vpc", TagSpecifications=[{"ResourceType": "elastic-ip", "Tags": [
-        {"Key": "Stack", "Value": STACK}, {"Key": "Name", "Value": f"{STACK}-nat"}]}])
+    leave_gateway_and_address(aws("ec2"), STACK)
     return {"vpc_id": vpc["VpcId"], "bucket": bucket, "db": db,
             "docker": docker_engine() and make_stand_ins()}
 
