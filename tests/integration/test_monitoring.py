@@ -91,11 +91,12 @@ def test_lookup_publishes_the_same_outputs_and_only_reads(converged, aws_env, re
     assert rec.writes() == {}
 
 
-def test_lookup_of_a_stack_without_monitoring_publishes_empty_outputs(converged, aws_env):
+def test_lookup_of_a_stack_without_monitoring_publishes_empty_outputs_and_the_names(converged, aws_env):
     found = run_playbook("monitoring_lookup.yml", aws_env, inventory=TEST_INVENTORY, extra_vars={"stack_name": "other"})
     assert found.rc == 0, found.stdout[-4000:]
     assert found.outputs["monitoring_outputs"] == {
-        "topic_arn": "", "topic_name": "", "alarm_names": [], "dashboard_name": "", "dashboard_url": ""}
+        "topic_arn": "", "topic_name": "other-alarms", "alarm_prefix": "other-alarm-", "alarm_names": [],
+        "dashboard_name": "other", "dashboard_url": ""}
 
 
 def test_topic_has_the_email_subscriptions(converged, aws):
