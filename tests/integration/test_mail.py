@@ -67,6 +67,13 @@ def outputs(converged):
     return converged.outputs["mail_outputs"]
 
 
+def credentials(aws) -> dict:
+    """The SMTP user name and password as the mail role keeps them in SSM (the outputs name the parameters)."""
+    ssm = aws("ssm")
+    return {key: ssm.get_parameter(Name=f"{PATH}/{key}", WithDecryption=True)["Parameter"]["Value"]
+            for key in ("username", "password")}
+
+
 def access_keys(aws):
     """The SMTP user's access keys from every page (the emulator pages ListAccessKeys as IAM may)."""
     pages = aws("iam").get_paginator("list_access_keys").paginate(UserName=USER)
@@ -78,15 +85,17 @@ def records(aws, zone_id):
     return {(r["Name"].rstrip("."), r["Type"]): [v["Value"] for v in r.get("ResourceRecords", [])] for r in sets}
 
 
-def test_converge_publishes_the_four_smtp_values(converged, outputs, aws):
+def test_converge_publishes_the_smtp_settings_and_where_the_credentials_are(converged, outputs, aws):
     assert converged.changed > 0
     username = aws("ssm").get_parameter(Name=f"{PATH}/username", WithDecryption=True)["Parameter"]
     password = aws("ssm").get_parameter(Name=f"{PATH}/password", WithDecryption=True)["Parameter"]
     assert username["Type"] == password["Type"] == "SecureString"
     assert outputs["smtp_domain"] == DOMAIN
     assert outputs["smtp_address"] == f"email-smtp.{REGION}.amazonaws.com"
-    assert outputs["smtp_username"] == username["Value"]
-    assert outputs["smtp_password"] == password["Value"]
+    assert (outputs["username_parameter"], outputs["password_parameter"]) == (f"{PATH}/username", f"{PATH}/password")
+    # The outputs carry the parameters' names, never the values (a play prints *_outputs).
+    assert username["Value"] not in str(outputs)
+    assert password["Value"] not in str(outputs)
     assert outputs["smtp_port"] == 465
     keys = access_keys(aws)
     assert [k["AccessKeyId"] for k in keys] == [username["Value"]]
@@ -119,12 +128,13 @@ def test_the_smtp_user_may_only_send(converged, aws):
     assert tags == {"Name": "sample-smtp", "Stack": "sample", "ManagedBy": "aws_intro.stack"}
 
 
-def test_verbose_output_holds_no_secret(converged, outputs):
+def test_verbose_output_holds_no_secret(converged, aws):
     assert "-vvv" in converged.stdout or "ansible-playbook [core" in converged.stdout
-    assert outputs["smtp_password"] not in converged.stdout
+    password = credentials(aws)["password"]
+    assert password not in converged.stdout
     candidates = set(re.findall(r"(?=([A-Za-z0-9/+]{40}))", converged.stdout))
     assert candidates
-    leaked = [c for c in candidates if smtp_password(c, REGION) == outputs["smtp_password"]]
+    leaked = [c for c in candidates if smtp_password(c, REGION) == password]
     assert leaked == [], "the secret access key is in the output"
 
 
@@ -144,14 +154,14 @@ def test_second_run_changes_nothing(converged, outputs, aws_env, aws, recording,
     assert calls.get("ssm:DescribeParameters", 0) >= 2, calls
     assert calls.get("iam:ListAccessKeys", 0) >= 2, calls
     assert not {"iam:CreateAccessKey", "iam:DeleteAccessKey", "ssm:PutParameter"} & set(calls), calls
-    assert [k["AccessKeyId"] for k in access_keys(aws)] == [outputs["smtp_username"]]
+    assert [k["AccessKeyId"] for k in access_keys(aws)] == [credentials(aws)["username"]]
 
 
-def test_check_mode_on_the_converged_stack_reports_no_change(converged, aws_env, outputs):
+def test_check_mode_on_the_converged_stack_reports_no_change(converged, aws_env, aws):
     check = converge(aws_env, check=True)
     assert check.rc == 0, check.stdout[-4000:]
     assert check.changed == 0, check.changed_tasks()
-    assert outputs["smtp_password"] not in check.stdout
+    assert credentials(aws)["password"] not in check.stdout
 
 
 def test_lookup_alone_finds_the_same_outputs(converged, outputs, aws_env, recording):
@@ -192,15 +202,17 @@ def test_bad_input_fails_before_any_aws_call(converged, aws_env, recording, extr
 
 
 def test_rotation_replaces_the_credentials(converged, outputs, aws_env, aws):
+    old = credentials(aws)
     rotated = converge(aws_env, {"mail_smtp_rotate": True})
     assert rotated.rc == 0, rotated.stdout[-4000:]
     assert rotated.changed_tasks() == ["aws_intro.stack.mail : SMTP credentials in SSM (IAM user allowed only "
                                        f"ses:SendRawEmail, its key, the password) for {DOMAIN}"]
-    new = rotated.outputs["mail_outputs"]
-    assert new["smtp_username"] != outputs["smtp_username"]
-    assert new["smtp_password"] != outputs["smtp_password"]
+    assert rotated.outputs["mail_outputs"] == outputs  # the same parameters, holding new values
+    new = credentials(aws)
+    assert new["username"] != old["username"]
+    assert new["password"] != old["password"]
     keys = access_keys(aws)
-    assert [k["AccessKeyId"] for k in keys] == [new["smtp_username"]]
+    assert [k["AccessKeyId"] for k in keys] == [new["username"]]
     assert converge(aws_env).changed == 0
 
 
@@ -265,8 +277,8 @@ def test_without_a_domain_or_a_sender_address_mail_is_off(emulator, converged, a
         first.stdout)
     outputs = first.outputs["mail_outputs"]
     assert {k: v for k, v in outputs.items() if k not in ("smtp_port", "sandbox")} == {
-        "smtp_domain": "", "domain": "", "smtp_address": "", "smtp_username": "", "smtp_password": "",
-        "identity": "", "username_parameter": "", "password_parameter": ""}
+        "smtp_domain": "", "domain": "", "smtp_address": "", "identity": "", "username_parameter": "",
+        "password_parameter": ""}
     assert outputs["sandbox"] is True
     assert rec.writes() == {}
     assert aws("ses").list_identities()["Identities"] == []

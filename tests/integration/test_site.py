@@ -193,6 +193,11 @@ def test_the_app_reaches_redis_over_tls_with_the_auth_token(site, web_hosts, aws
         env = subprocess.run(["docker", "exec", host, "cat", "/etc/aws-intro-sample/env"], capture_output=True,
                              text=True, check=True, timeout=60).stdout
         assert f"AWS_INTRO_SAMPLE_REDIS_ADDRESS='rediss://:{token}@{primary}:6379/0'" in env.splitlines(), host
+        # The SMTP credentials too come from SSM, by the names mail_outputs gives (the outputs hold no secret).
+        for key, name in (("USERNAME", "username"), ("PASSWORD", "password")):
+            parameter = aws("ssm").get_parameter(Name=f"/sample/mail/smtp/{name}", WithDecryption=True)["Parameter"]
+            value = parameter["Value"]
+            assert f"AWS_INTRO_SAMPLE_SMTP_{key}='{value}'" in env.splitlines(), (host, key)
 
     def ping(*args: str, auth: str = "") -> str:
         command = ["docker", "exec", "-e", f"REDISCLI_AUTH={auth}", "sample-services", "redis-cli", *args, "PING"]

@@ -22,12 +22,14 @@ TEST_INVENTORY = "tests/integration/inventory"
 STACK = "td-stack"
 DOMAIN = "aws-intro-sample.com"  # inventories/local/group_vars/all/stack.yml
 TEARDOWN = "playbooks/teardown.yml"
+# The product's teardown, then the removal of the local stand-ins (what `make demo` started for the instances).
+LOCAL_TEARDOWN = "local/teardown.yml"
 CONFIRMED = {"stack_name": STACK, "teardown_confirm": STACK}
 OBJECT_KEY = "uploads/avatar.jpg"
 
 
 def teardown(aws_env, extra=None, check=False, args=()):
-    return run_playbook(TEARDOWN, aws_env, inventory=TEST_INVENTORY, check=check, args=args,
+    return run_playbook(LOCAL_TEARDOWN, aws_env, inventory=TEST_INVENTORY, check=check, args=args,
                         extra_vars={**CONFIRMED, **(extra or {})})
 
 
@@ -126,6 +128,8 @@ def stack(emulator, aws_env, aws):
     # What an interrupted network run leaves (test_interrupted stages the same): a tagged internet gateway
     # made but never attached, and a tagged Elastic IP allocated for a NAT gateway that was never created.
     leave_gateway_and_address(aws("ec2"), STACK)
+    # The one secret a host role keeps in SSM (rails_app's SECRET_KEY_BASE): the hosts play is not run here.
+    aws("ssm").put_parameter(Name=f"/{STACK}/secret_key_base", Type="SecureString", Value="0" * 128)
     return {"vpc_id": vpc["VpcId"], "bucket": bucket, "db": db,
             "docker": docker_engine() and make_stand_ins()}
 
@@ -201,7 +205,7 @@ def test_check_mode_deletes_nothing_and_reports_what_would_go(stack, aws_env, aw
     assert check.rc == 0, check.stdout[-4000:]
     assert check.changed > 0
     would = set(check.changed_tasks())
-    for task in ("Delete the alarms", "Delete the instance, with a final snapshot when teardown_final_snapshot is true",
+    for task in ("Delete the alarms", "Delete the instance, with a final snapshot when database_final_snapshot is true",
                  "Terminate the instances and wait until they are gone", f"Delete the VPC {stack['vpc_id']}"):
         assert any(name.endswith(task) for name in would), (task, would)
     assert f"the final snapshot would be {STACK}-db-final-" in check.stdout
@@ -267,7 +271,7 @@ def test_the_bucket_with_its_objects_and_the_secrets_are_kept(torn_down, stack, 
     # The database passwords a restore needs stay; the SMTP credentials went with their IAM user.
     # The cache's AUTH token is kept with the passwords (on by default): a restored stack needs them all.
     assert parameters(aws) == [f"/{STACK}/cache/auth_token", f"/{STACK}/database/app_password",
-                               f"/{STACK}/database/master_password"]
+                               f"/{STACK}/database/master_password", f"/{STACK}/secret_key_base"]
 
 
 def test_the_docker_stand_ins_are_removed(torn_down, stack):

@@ -17,7 +17,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SEARCHED = ("roles", "playbooks")
-EXCLUDED = ("roles/teardown/",)  # roles/teardown is being removed on main: delete this line with it.
 
 # (suffix, resource, owner file). One row per resource; `-web` ends two names of two roles' resources.
 OWNERS = [
@@ -41,7 +40,7 @@ def evaluated_files() -> list[Path]:
         for path in sorted((ROOT / top).rglob("*")):
             relative = path.relative_to(ROOT).as_posix()
             if (path.is_file() and path.suffix in {".yml", ".yaml", ".j2"}
-                    and "/meta/" not in relative and not relative.startswith(EXCLUDED)):
+                    and "/meta/" not in relative):
                 files.append(path)
     return files
 
