@@ -1,5 +1,6 @@
-"""A resource renamed in its own role is the resource the report names: the report reads every name from
-the owner role's <role>_outputs (here monitoring_outputs.topic_name) and rebuilds none of them."""
+"""A resource renamed in its own role is the resource the report names and the teardown deletes: the report
+reads every name from the owner role's <role>_outputs (here monitoring_outputs.topic_name) and rebuilds none
+of them, and the teardown is the owner role itself with monitoring_state absent."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from tests.integration.stack_network import build_network
 RENAMED = {"monitoring_topic_name": f"{STACK}-pager"}
 
 
-def test_a_topic_renamed_in_its_role_is_the_topic_the_report_names(emulator, aws_env, aws, tmp_path):
+def test_a_topic_renamed_in_its_role_is_named_by_the_report_and_deleted_by_the_teardown(
+        emulator, aws_env, aws, tmp_path):
     emulator.reset()
     build_network(aws)  # the monitoring role looks the network up; boto3 makes it in a second
     built = run_playbook("monitoring.yml", aws_env, inventory=TEST_INVENTORY, args=("--tags", "monitoring"),
@@ -30,3 +32,9 @@ def test_a_topic_renamed_in_its_role_is_the_topic_the_report_names(emulator, aws
     assert f"alarm_prefix: {STACK}-alarm-" in markdown
     assert f"dashboard_name: {STACK}" in markdown
     assert parts(markdown) == {**dict.fromkeys(PARTS, "*absent*"), "network": "present", "monitoring": "present"}
+
+    torn = run_playbook("playbooks/teardown.yml", aws_env, inventory=TEST_INVENTORY, args=("--tags", "monitoring"),
+                        extra_vars={**RENAMED, "stack_name": STACK, "teardown_confirm": STACK})
+    assert torn.rc == 0, torn.stdout[-4000:]
+    assert f"Delete the SNS topic and its subscriptions, {STACK}-pager" in torn.stdout
+    assert aws("sns").list_topics()["Topics"] == []
