@@ -278,7 +278,7 @@ def test_without_a_domain_or_a_sender_address_mail_is_off(emulator, converged, a
     outputs = first.outputs["mail_outputs"]
     assert {k: v for k, v in outputs.items() if k not in ("smtp_port", "sandbox")} == {
         "smtp_domain": "", "domain": "", "smtp_address": "", "identity": "", "username_parameter": "",
-        "password_parameter": ""}
+        "password_parameter": "", "smtp_user_name": "sample-smtp"}
     assert outputs["sandbox"] is True
     assert rec.writes() == {}
     assert aws("ses").list_identities()["Identities"] == []
