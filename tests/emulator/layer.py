@@ -532,7 +532,10 @@ def fix_certificate_in_use_by_after_listener_deletion() -> None:
     def forget(backend, listener_arns):  # type: ignore[no-untyped-def]
         acm = acm_backends[backend.account_id][backend.region_name]
         for bundle in acm._certificates.values():
-            bundle.in_use_by[:] = [arn for arn in bundle.in_use_by if arn not in listener_arns]
+            kept = [arn for arn in bundle.in_use_by if arn not in listener_arns]
+            if len(kept) < len(bundle.in_use_by):
+                bundle.layer_released_at = time.monotonic()  # fix_delete_certificate_in_use
+            bundle.in_use_by[:] = kept
 
     original_delete_listener = ELBv2Backend.delete_listener
     original_delete_load_balancer = ELBv2Backend.delete_load_balancer
@@ -550,6 +553,42 @@ def fix_certificate_in_use_by_after_listener_deletion() -> None:
 
     ELBv2Backend.delete_listener = delete_listener
     ELBv2Backend.delete_load_balancer = delete_load_balancer
+
+
+def fix_delete_certificate_in_use() -> None:
+    """ACM refuses to delete a certificate in use, and for a while after its last user let it go.
+
+    AWS: ACM API Reference, DeleteCertificate ("You cannot delete an ACM certificate that is being used by another
+    Amazon Web Services service. To delete a certificate that is in use, the certificate association must first be
+    removed"; error ResourceInUseException, "The certificate is in use by another Amazon Web Services service in
+    the caller's account", HTTP 400). ACM learns of a removed association late: the Terraform AWS provider retries
+    ResourceInUseException for minutes when it deletes an aws_acm_certificate after its listener
+    (internal/service/acm/certificate.go, certificateCrossServicePropagationTimeout). moto 5.2 deletes a
+    certificate in use at once. Here DeleteCertificate answers ResourceInUseException while InUseBy lists a user,
+    and for LAYER_ACM_RELEASE_SECONDS after the last one was removed (fix_certificate_in_use_by_after_listener_deletion
+    stamps the time; tests/emulator/server.py sets 3 s; 0 turns the delay off).
+    """
+    from moto.acm.models import AWSCertificateManagerBackend
+    from moto.core.exceptions import AWSError
+
+    class ResourceInUseException(AWSError):
+        TYPE = "ResourceInUseException"
+
+    seconds = float(os.environ.get("LAYER_ACM_RELEASE_SECONDS", "0") or 0)
+    original = AWSCertificateManagerBackend.delete_certificate
+
+    def delete_certificate(self, arn: str) -> None:  # type: ignore[no-untyped-def]
+        bundle = self._certificates.get(arn)  # moto keeps no public map
+        if bundle is not None:
+            released = getattr(bundle, "layer_released_at", None)
+            age = None if released is None else time.monotonic() - released
+            if bundle.in_use_by or (age is not None and age < seconds):
+                _say(f"refused to delete certificate {arn}: in use by {bundle.in_use_by}, released {age} s ago")
+                raise ResourceInUseException(
+                    "The certificate is in use by another Amazon Web Services service in the caller's account.")
+        return original(self, arn)
+
+    AWSCertificateManagerBackend.delete_certificate = delete_certificate
 
 
 def fix_hosted_zone_of_a_registered_domain() -> None:
@@ -1317,7 +1356,7 @@ FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_r
          fix_rds_static_parameters_pending_reboot, fix_rds_option_group_mysql84, fix_rds_engine_lifecycle_support,
          fix_rds_auto_minor_version_upgrade, fix_rds_gp3_baseline_performance,
          fix_elasticache_replication_group_members, fix_elasticache_engine_patch_versions,
-         fix_sesv2_account, fix_certificate_in_use_by_after_listener_deletion,
+         fix_sesv2_account, fix_certificate_in_use_by_after_listener_deletion, fix_delete_certificate_in_use,
          fix_hosted_zone_of_a_registered_domain, fix_delete_cache_subnet_group,
          fix_ssm_describe_parameters_best_effort_pages, fix_iam_list_access_keys_best_effort_pages,
          fix_elbv2_deregistration_draining, fix_public_images_of_other_accounts,

@@ -91,6 +91,8 @@ class MotoServer:
             "LAYER_ROUTE53_PENDING_SECONDS": os.environ.get("LAYER_ROUTE53_PENDING_SECONDS", "2"),
             # A certificate ACM just reported ISSUED is CertificateNotFound to ELBv2 this many seconds.
             "LAYER_ACM_ATTACH_SECONDS": os.environ.get("LAYER_ACM_ATTACH_SECONDS", "3"),
+            # ACM refuses to delete a certificate this many seconds after its last listener is gone.
+            "LAYER_ACM_RELEASE_SECONDS": os.environ.get("LAYER_ACM_RELEASE_SECONDS", "3"),
             # This share of the signed calls is throttled (each service's own error; botocore and AWSRetry retry).
             "LAYER_THROTTLE_SHARE": os.environ.get("LAYER_THROTTLE_SHARE", "0.02"),
             "LAYER_THROTTLE_SEED": os.environ.get("LAYER_THROTTLE_SEED", "0"),

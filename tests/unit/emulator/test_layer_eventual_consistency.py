@@ -179,3 +179,39 @@ def test_without_a_delay_the_certificate_is_attachable_at_once(aws, monkeypatch)
     alb, group = load_balancer(ec2, elb)
     elb.create_listener(LoadBalancerArn=alb, Protocol="HTTPS", Port=443, Certificates=[
         {"CertificateArn": issued(acm, "example.com")}], DefaultActions=[{"Type": "forward", "TargetGroupArn": group}])
+
+
+@pytest.fixture
+def certificates_in_use(monkeypatch):
+    from moto.acm.models import AWSCertificateManagerBackend
+    from moto.elbv2.models import ELBv2Backend
+
+    backend = AWSCertificateManagerBackend
+    monkeypatch.setattr(backend, "delete_certificate", backend.delete_certificate)
+    for name in ("delete_listener", "delete_load_balancer"):
+        monkeypatch.setattr(ELBv2Backend, name, getattr(ELBv2Backend, name))
+    certificate_fix(monkeypatch, 0)
+    monkeypatch.setenv("LAYER_ACM_RELEASE_SECONDS", str(DELAY))
+    layer.fix_certificate_in_use_by_after_listener_deletion()
+    layer.fix_delete_certificate_in_use()
+
+
+def test_a_certificate_in_use_is_not_deleted_until_a_while_after_its_listener_goes(aws, certificates_in_use):
+    ec2, elb, acm = (boto3.client(s, region_name=REGION) for s in ("ec2", "elbv2", "acm"))
+    alb, group = load_balancer(ec2, elb)
+    arn = issued(acm, "example.com")
+    unused = issued(acm, "www.example.com")
+    listener = elb.create_listener(LoadBalancerArn=alb, Protocol="HTTPS", Port=443,
+                                   Certificates=[{"CertificateArn": arn}],
+                                   DefaultActions=[{"Type": "forward", "TargetGroupArn": group}])["Listeners"][0]
+    acm.delete_certificate(CertificateArn=unused)  # no user: deleted at once
+
+    code, message = error(lambda: acm.delete_certificate(CertificateArn=arn))
+    assert code == "ResourceInUseException"
+    assert message == "The certificate is in use by another Amazon Web Services service in the caller's account."
+    elb.delete_listener(ListenerArn=listener["ListenerArn"])
+    assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["InUseBy"] == []
+    assert error(lambda: acm.delete_certificate(CertificateArn=arn))[0] == "ResourceInUseException"
+    time.sleep(DELAY + 0.1)
+    acm.delete_certificate(CertificateArn=arn)
+    assert arn not in [c["CertificateArn"] for c in acm.list_certificates()["CertificateSummaryList"]]
