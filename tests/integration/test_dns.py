@@ -1,6 +1,7 @@
 """The dns role against the emulator: converge with the network (zone, ALIAS records, certificate
-validated in the zone, HTTPS listener, HTTP redirected), a second run of both changes nothing (the
-network role leaves the redirect alone), check mode changes nothing, the published site host;
+validated in the zone; the network role's listeners serve it: HTTPS, HTTP redirected), a second run of
+both changes nothing, the network role alone keeps serving the certificate (playbooks/cloud.yml reads it
+first), check mode changes nothing, the published site host;
 without a domain the role makes nothing and the site host is the load balancer; a registered
 domain's name servers follow the zone; bad input fails before any AWS call, naming the variable, and
 a reserved stack_domain stops playbooks/cloud.yml before its first role. Before waiting for the
@@ -55,8 +56,9 @@ def test_converge_publishes_the_site_host(converged, outputs):
     assert outputs["site_host"] == DOMAIN
     assert outputs["site_url"] == f"https://{DOMAIN}"
     assert outputs["certificate_status"] == "ISSUED"
-    for key in ("public_zone_id", "certificate_arn", "https_listener_arn"):
+    for key in ("public_zone_id", "certificate_arn"):
         assert outputs[key], key
+    assert "https_listener_arn" not in outputs  # the listeners are the network role's
     assert len(outputs["name_servers"]) == 4
 
 
@@ -91,7 +93,8 @@ def test_https_listener_forwards_and_http_redirects(outputs, network, aws):
     listeners = _listeners(aws, network["alb_arn"])
     assert set(listeners) == {80, 443}
     https = listeners[443]
-    assert https["ListenerArn"] == outputs["https_listener_arn"]
+    assert https["ListenerArn"] == network["alb_https_listener_arn"]
+    assert network["alb_certificate_arn"] == outputs["certificate_arn"]
     assert https["Protocol"] == "HTTPS"
     assert https["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
     assert [c["CertificateArn"] for c in https["Certificates"]] == [outputs["certificate_arn"]]
@@ -107,11 +110,31 @@ def test_second_run_of_network_and_dns_changes_nothing_and_keeps_the_redirect(co
     assert _listeners(aws, network["alb_arn"])[80]["DefaultActions"] == [REDIRECT]
 
 
-def test_network_alone_after_dns_leaves_the_http_listener_to_dns(converged, network, aws_env, aws):
+def test_network_alone_keeps_serving_the_issued_certificate(converged, outputs, network, aws_env, aws):
     alone = run_playbook(PLAYBOOK, aws_env, inventory=INVENTORY, args=("--tags", "network"))
     assert alone.rc == 0, alone.stdout[-4000:]
     assert alone.changed == 0, alone.changed_tasks()
-    assert _listeners(aws, network["alb_arn"])[80]["DefaultActions"] == [REDIRECT]
+    listeners = _listeners(aws, network["alb_arn"])
+    assert listeners[80]["DefaultActions"] == [REDIRECT]
+    assert [c["CertificateArn"] for c in listeners[443]["Certificates"]] == [outputs["certificate_arn"]]
+
+
+def test_without_the_certificate_the_network_role_serves_http_alone(converged, network, aws_env, aws):
+    """The network role owns every listener: given no certificate it removes HTTPS and HTTP forwards again;
+    the next whole run serves the certificate again."""
+    plain = run_playbook(PLAYBOOK, aws_env, inventory=INVENTORY, extra_vars={"network_certificate_arn": ""},
+                         args=("--tags", "network"))
+    assert plain.rc == 0, plain.stdout[-4000:]
+    assert plain.changed > 0
+    listeners = _listeners(aws, network["alb_arn"])
+    assert set(listeners) == {80}
+    assert listeners[80]["DefaultActions"] == [{"Type": "forward", "TargetGroupArn": network["target_group_arn"]}]
+    back = run_playbook(PLAYBOOK, aws_env, inventory=INVENTORY, args=("--tags", "network,dns"))
+    assert back.rc == 0, back.stdout[-4000:]
+    assert back.changed > 0
+    listeners = _listeners(aws, network["alb_arn"])
+    assert set(listeners) == {80, 443}
+    assert listeners[80]["DefaultActions"] == [REDIRECT]
 
 
 def test_check_mode_on_the_converged_dns_reports_no_change(converged, aws_env):
@@ -394,7 +417,7 @@ def test_the_delegation_is_told_before_the_wait(timed_out, slow_acm, answer, sai
 # for ATTACH_AFTER s after ACM first reported it ISSUED (tests/emulator/layer.py, LAYER_ACM_ATTACH_SECONDS).
 ISSUE_AFTER = 20
 ATTACH_AFTER = 8
-LISTENER_TASK = "HTTPS listener with the certificate, and HTTP redirected to HTTPS"
+LISTENER_TASK = "Application load balancer and its listeners"  # roles/network/tasks/alb.yml
 
 
 def test_the_https_listener_is_tried_again_until_the_load_balancer_finds_the_certificate():

@@ -54,6 +54,8 @@ def test_converge_makes_changes_and_publishes_outputs(converged, outputs):
     for key in ("vpc_id", "alb_arn", "alb_dns_name", "alb_zone_id", "target_group_arn",
                 "private_zone_id", "alb_http_listener_arn"):
         assert outputs[key], key
+    # No certificate given (no dns role in this run): HTTP alone.
+    assert outputs["alb_https_listener_arn"] == outputs["alb_certificate_arn"] == ""
     assert len(outputs["public_subnet_ids"]) == 2
     assert len(outputs["private_subnet_ids"]) == 2
     assert set(outputs["security_group_ids"]) == {"alb", "web", "db", "cache", "bastion"}
