@@ -105,7 +105,9 @@ def test_refused_without_the_confirmation_before_any_aws_call(aws_env, recording
     ({"teardown_final_snapshot": "maybe"}, "teardown_final_snapshot"),
     ({"teardown_delete_data": [1]}, "teardown_delete_data"),
     ({"teardown_wait_timeout": 5}, "teardown_wait_timeout must be at least 60"),
-    ({"teardown_final_snapshot_identifier": "bad--name"}, "teardown_final_snapshot_identifier must be"),
+    # The rule is the database role's; the message names the teardown's variable too.
+    ({"teardown_final_snapshot_identifier": "bad--name"},
+     "database_final_snapshot_identifier (teardown_final_snapshot_identifier in playbooks/teardown.yml) must be"),
 ])
 def test_bad_input_fails_before_any_aws_call(aws_env, recording, extra, needle):
     with recording() as rec:
