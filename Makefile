@@ -82,8 +82,8 @@ test: setup ## everything CI runs: lint, sanity, unit, integration (make demo fr
 DEMO_TAGS ?= all
 
 demo: setup docker ## build the stack in the local emulator (containers stand in for EC2) and show it
-	$(BIN)/python -m tests.emulator.server start --state-dir $(DEMO_DIR) --region $(STACK_REGION)
-	eval "$$($(BIN)/python -m tests.emulator.server env --state-dir $(DEMO_DIR) --region $(STACK_REGION))" && \
+	$(BIN)/python -m local.emulator.server start --state-dir $(DEMO_DIR) --region $(STACK_REGION)
+	eval "$$($(BIN)/python -m local.emulator.server env --state-dir $(DEMO_DIR) --region $(STACK_REGION))" && \
 	  $(BIN)/ansible-playbook -i inventories/local local/site.yml --tags $(DEMO_TAGS) $(DEMO_ARGS) && \
 	  $(BIN)/ansible-playbook -i inventories/local local/smoke.yml && \
 	  $(BIN)/ansible-playbook -i inventories/local playbooks/report.yml
@@ -94,11 +94,11 @@ demo: setup docker ## build the stack in the local emulator (containers stand in
 	@echo "'make demo-down' stops it and removes the containers."
 
 demo-shell: ## a shell whose AWS tools and Ansible talk to the running demo emulator
-	eval "$$($(BIN)/python -m tests.emulator.server env --state-dir $(DEMO_DIR) --region $(STACK_REGION))" && \
+	eval "$$($(BIN)/python -m local.emulator.server env --state-dir $(DEMO_DIR) --region $(STACK_REGION))" && \
 	  PS1='(aws_intro demo) \w $$ ' $(SHELL) --norc -i
 
 demo-down: ## stop the demo's emulator and remove the containers standing in for EC2
-	-$(BIN)/python -m tests.emulator.server stop --state-dir $(DEMO_DIR)
+	-$(BIN)/python -m local.emulator.server stop --state-dir $(DEMO_DIR)
 	-ids=$$(docker ps -aq --filter label=aws_intro.stack 2>/dev/null); [ -z "$$ids" ] || docker rm -f $$ids >/dev/null
 	-nets=$$(docker network ls -q --filter label=aws_intro.stack 2>/dev/null); [ -z "$$nets" ] || docker network rm $$nets >/dev/null
 

@@ -9,7 +9,7 @@ site:    wall time of the cloud play and of the hosts play (site.yml is the two)
          (ansible.posix.profile_roles), the AWS API calls of each run counted with the emulator's
          recorder, and the resources the stack tags Stack=<name> (Resource Groups Tagging API).
 overlap: the cloud play with the RDS instance, the replication group and the certificate kept
-         `creating` / `PENDING_VALIDATION` for the given seconds (tests/emulator/slow.py), against
+         `creating` / `PENDING_VALIDATION` for the given seconds (local/emulator/slow.py), against
          the slowest of them alone: the play should last about max(), not sum().
 hosts:   the hosts play's wall time with N web instances (containers) each.
 strategies: the cloud play's first converge and no-op re-run under Ansible's stock `linear` and under
@@ -33,8 +33,8 @@ from pathlib import Path
 
 import boto3
 
-from tests.emulator.recorder import Recording
-from tests.emulator.server import MotoServer
+from local.emulator.recorder import Recording
+from local.emulator.server import MotoServer
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -12,8 +12,8 @@ import argparse
 import sys
 import time
 
-from tests.emulator.recorder import Recording
-from tests.emulator.server import DEFAULT_REGION, MotoServer
+from local.emulator.recorder import Recording
+from local.emulator.server import DEFAULT_REGION, MotoServer
 from tests.integration.ansible_runner import run_playbook
 
 INVENTORY = "tests/integration/inventory"

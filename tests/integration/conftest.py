@@ -8,9 +8,9 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from tests.emulator.layer import SSM_PAGE_MAX
-from tests.emulator.recorder import Recording
-from tests.emulator.server import DEFAULT_REGION, MotoServer
+from local.emulator.layer import SSM_PAGE_MAX
+from local.emulator.recorder import Recording
+from local.emulator.server import DEFAULT_REGION, MotoServer
 from tests.integration.stack_network import build_network
 
 

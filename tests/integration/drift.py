@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import boto3
 
-from tests.emulator.recorder import Recording
-from tests.emulator.server import DEFAULT_REGION, MotoServer
+from local.emulator.recorder import Recording
+from local.emulator.server import DEFAULT_REGION, MotoServer
 from tests.integration.ansible_runner import run_playbook
 from tests.integration.bad_inputs import INVENTORY
 

@@ -1,6 +1,6 @@
 """Publish a newer image of an AMI family in the emulator, as its owner account would: a copy of one of
-the owner's images in tests/emulator/amis.json, made public. The stack's account then finds it through
-DescribeImages (tests/emulator/layer.py: fix_public_images_of_other_accounts)."""
+the owner's images in local/emulator/amis.json, made public. The stack's account then finds it through
+DescribeImages (local/emulator/layer.py: fix_public_images_of_other_accounts)."""
 
 from __future__ import annotations
 

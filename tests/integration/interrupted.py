@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.emulator.server import DEFAULT_REGION, MotoServer
+from local.emulator.server import DEFAULT_REGION, MotoServer
 from tests.integration.ansible_runner import _RECAP, REPO, PlayResult, ansible_env
 from tests.integration.bad_inputs import INVENTORY
 from tests.integration.drift import SMALL, clients

@@ -1,7 +1,7 @@
 """aws_intro.stack.acm_certificate_request against the emulator: check mode predicts, the real run
 requests and validates in the zone, both again change nothing; tags; new names mean a new
 certificate; deletion refused while in use. The emulator issues certificates after
-MOTO_ACM_VALIDATION_WAIT seconds (tests/emulator/server.py sets 2)."""
+MOTO_ACM_VALIDATION_WAIT seconds (local/emulator/server.py sets 2)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ never shows in -vvv output, the plain variant a client without TLS needs, and ba
 call.
 
 moto 5.2.5 lacks member cache clusters, the reader endpoint and in-place changes of replication groups;
-tests/emulator/layer.py (fix_elasticache_replication_group_members) restores them, citing the ElastiCache
+local/emulator/layer.py (fix_elasticache_replication_group_members) restores them, citing the ElastiCache
 API reference. moto has no cache parameter group API, so the role's default (the engine's default group,
 reported by the member clusters) is all that is checked of parameter groups."""
 

@@ -4,7 +4,7 @@ output), the wait/lookup entry points, bad input refused before any AWS call, an
 life: RDS's own minor upgrade kept without a call, an older major and an unallowed major upgrade refused
 before any write, MySQL 8.0 pinned in (warned) Extended Support, an allowed major upgrade to 8.4.
 
-moto gaps handled in tests/emulator/layer.py (each citing the RDS API reference or user guide):
+moto gaps handled in local/emulator/layer.py (each citing the RDS API reference or user guide):
 fix_rds_db_parameters_engine_defaults (DescribeDBParameters metadata for mysql8.0/mysql8.4,
 DescribeDBParameterGroups by name), fix_rds_static_parameters_pending_reboot, fix_rds_option_group_mysql84,
 fix_rds_engine_lifecycle_support (EngineLifecycleSupport at creation), fix_rds_auto_minor_version_upgrade

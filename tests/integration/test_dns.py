@@ -17,7 +17,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.emulator.server import DEFAULT_REGION, MotoServer, free_port
+from local.emulator.server import DEFAULT_REGION, MotoServer, free_port
 from tests.integration.ansible_runner import run_playbook
 from tests.integration.stack_network import build_network
 
@@ -415,7 +415,7 @@ def test_the_delegation_is_told_before_the_wait(timed_out, slow_acm, answer, sai
 
 # ACM and Elastic Load Balancing are eventually consistent: an emulator of its own issues the certificate ISSUE_AFTER s
 # after the request (so the role's wait step really waits for it), and its load balancer answers CertificateNotFound
-# for ATTACH_AFTER s after ACM first reported it ISSUED (tests/emulator/layer.py, LAYER_ACM_ATTACH_SECONDS).
+# for ATTACH_AFTER s after ACM first reported it ISSUED (local/emulator/layer.py, LAYER_ACM_ATTACH_SECONDS).
 ISSUE_AFTER = 20
 ATTACH_AFTER = 8
 LISTENER_TASK = "Application load balancer and its listeners"  # roles/network/tasks/alb.yml

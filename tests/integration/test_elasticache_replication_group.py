@@ -2,7 +2,7 @@
 create, modify and delete (asserted inside the playbook), the result read back with boto3, refusals, bad
 input before any AWS call, a TLS group whose AUTH token never shows in -vvv output, and cluster mode.
 
-moto 5.2.5 lacks some of it; tests/emulator/layer.py (fix_elasticache_replication_group_members) restores
+moto 5.2.5 lacks some of it; local/emulator/layer.py (fix_elasticache_replication_group_members) restores
 the documented member clusters, reader endpoint, in-place changes and deletion, and
 fix_elasticache_engine_patch_versions makes the members report the engine version as AWS does (7.1 runs as
 7.1.0), which the version tests below rely on. What remains missing is skipped below with the reason."""

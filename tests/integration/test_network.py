@@ -14,7 +14,7 @@ import urllib.parse
 
 import pytest
 
-from tests.emulator.recorder import Recording, call_name
+from local.emulator.recorder import Recording, call_name
 from tests.integration.ansible_runner import REPO, ansible_env, run_playbook
 from tests.integration.images import DEBIAN_OWNER, DEBIAN_SOURCE, publish_image
 
@@ -274,7 +274,7 @@ def test_s3_gateway_endpoint_serves_the_private_route_table(aws, outputs):
 
 def test_lookup_finds_the_private_zone_beyond_the_first_page(outputs, aws, aws_env):
     """Every stack of an account has a private zone `home`. ListHostedZonesByName answers 100 zones a
-    page (tests/emulator/layer.py, by name then ID): zones of other stacks are added until at least
+    page (local/emulator/layer.py, by name then ID): zones of other stacks are added until at least
     100 come before this stack's, so a lookup that reads one page would miss it."""
     r53, ec2 = aws("route53"), aws("ec2")
     ours = outputs["private_zone_id"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from tests.emulator.recorder import call_name
+from local.emulator.recorder import call_name
 from tests.integration.ansible_runner import run_playbook
 from tests.integration.images import AL2023_OWNER, AL2023_SOURCE, publish_image
 

@@ -1,5 +1,5 @@
 """The ses_account module against moto server over HTTP (SESv2 GetAccount/PutAccountDetails come
-from tests/emulator/layer.py: moto 5.2 has neither): the sandbox report, and the production-access
+from local/emulator/layer.py: moto 5.2 has neither): the sandbox report, and the production-access
 request made once, with the four-run pattern."""
 
 from __future__ import annotations

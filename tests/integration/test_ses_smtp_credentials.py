@@ -75,7 +75,7 @@ def test_credentials_are_stored_as_secure_strings(created, aws):
 
 
 def test_credentials_on_later_pages_are_kept_not_rotated(created, aws_env, aws, recording, busy_parameter_store):
-    # In a busy account the emulator pages as AWS may (tests/emulator/layer.py): a filtered DescribeParameters
+    # In a busy account the emulator pages as AWS may (local/emulator/layer.py): a filtered DescribeParameters
     # and ListAccessKeys answer an empty first page that says there is more.
     name_filter = [{"Key": "Name", "Option": "Equals", "Values": [f"{PATH}/password"]}]
     first = aws("ssm").describe_parameters(ParameterFilters=name_filter)

@@ -26,8 +26,8 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.emulator.recorder import Recording
-from tests.emulator.server import DEFAULT_REGION, _bastion_port, environ_for
+from local.emulator.recorder import Recording
+from local.emulator.server import DEFAULT_REGION, _bastion_port, environ_for
 from tests.integration.ansible_runner import _RECAP, REPO, PlayResult, ansible_env, run_playbook
 from tests.integration.report_files import PARTS, STACK, boxes, files, only_reads, parts, report, web_instance_ids
 

@@ -1,4 +1,4 @@
-"""tests/emulator/layer.py in-process (moto's mock_aws): IAM instance profiles EC2 does not know yet, Route 53 changes
+"""local/emulator/layer.py in-process (moto's mock_aws): IAM instance profiles EC2 does not know yet, Route 53 changes
 PENDING before INSYNC, and certificates the load balancer does not find just after ACM issued them."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from tests.emulator import layer
+from local.emulator import layer
 
 REGION = "ap-northeast-2"
 DELAY = 0.6

@@ -1,4 +1,4 @@
-"""tests/emulator/layer.py in-process (moto's mock_aws): after a load balancer or a DB instance is deleted, its
+"""local/emulator/layer.py in-process (moto's mock_aws): after a load balancer or a DB instance is deleted, its
 security groups and subnets answer DependencyViolation for LAYER_ENI_LINGER_SECONDS, then delete."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from tests.emulator import layer
+from local.emulator import layer
 
 LINGER = 0.5
 

@@ -1,4 +1,4 @@
-"""tests/emulator/layer.py in-process (moto's mock_aws): engine versions read back with their patch level,
+"""local/emulator/layer.py in-process (moto's mock_aws): engine versions read back with their patch level,
 and the first pages SSM DescribeParameters (filtered) and IAM ListAccessKeys answer empty, as AWS may."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from tests.emulator import layer
+from local.emulator import layer
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""tests/emulator/layer.py's throttling, on an in-process moto server: each service answers its own throttling error
+"""local/emulator/layer.py's throttling, on an in-process moto server: each service answers its own throttling error
 in its protocol's format (as botocore parses it), /moto-api/ is never throttled, the share is seeded, and moto's
 recorder does not record a throttled call."""
 
@@ -13,8 +13,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from moto.server import ThreadedMotoServer
 
-from tests.emulator import layer
-from tests.emulator.server import free_port, post
+from local.emulator import layer
+from local.emulator.server import free_port, post
 
 REGION = "ap-northeast-2"
 NO_RETRY = Config(retries={"mode": "standard", "max_attempts": 1})

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.emulator.recorder import call_name, summarise
+from local.emulator.recorder import call_name, summarise
 
 AUTH = "AWS4-HMAC-SHA256 Credential=testing/20261125/ap-northeast-2/{}/aws4_request, SignedHeaders=host"
 

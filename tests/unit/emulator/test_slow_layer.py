@@ -1,4 +1,4 @@
-"""tests/emulator/slow.py: new RDS instances and replication groups stay `creating` for the set time."""
+"""local/emulator/slow.py: new RDS instances and replication groups stay `creating` for the set time."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from tests.emulator import slow
+from local.emulator import slow
 
 
 @pytest.fixture

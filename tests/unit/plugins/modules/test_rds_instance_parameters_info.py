@@ -10,7 +10,7 @@ from ansible_collections.aws_intro.stack.plugins.modules import rds_instance_par
 from moto import mock_aws
 from moto.rds.responses import RDSResponse
 
-from tests.emulator import layer
+from local.emulator import layer
 
 GROUP = "sample-mysql84"
 WANTED = {"character_set_server": "utf8mb4", "time_zone": "Asia/Seoul", "slow_query_log": True,

@@ -9,7 +9,7 @@ from ansible_collections.aws_intro.stack.plugins.modules import rds_orderable_in
 from moto import mock_aws
 from moto.rds.responses import RDSResponse
 
-from tests.emulator import layer
+from local.emulator import layer
 
 
 @pytest.fixture

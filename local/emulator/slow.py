@@ -9,7 +9,7 @@ together, this layer keeps each new one `creating` for a set time, read from the
 AWS: DescribeDBInstances reports DBInstanceStatus "creating" until the instance is "available"
 (RDS User Guide, "Viewing Amazon RDS DB instance status"); DescribeReplicationGroups reports
 Status "creating" until "available" (ElastiCache API Reference, ReplicationGroup.Status).
-Only tests/benchmarks use it; tests/emulator/layer.py applies it when a variable is set.
+Only tests/benchmarks use it; local/emulator/layer.py applies it when a variable is set.
 """
 
 from __future__ import annotations

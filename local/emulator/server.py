@@ -7,10 +7,10 @@ Library use::
 
 Command line (the Makefile uses these)::
 
-    python -m tests.emulator.server run -- ansible-playbook ...   # free port, stopped after
-    python -m tests.emulator.server start --state-dir .demo        # stays up (the demo)
-    python -m tests.emulator.server stop --state-dir .demo
-    python -m tests.emulator.server env --state-dir .demo          # shell exports
+    python -m local.emulator.server run -- ansible-playbook ...   # free port, stopped after
+    python -m local.emulator.server start --state-dir .demo        # stays up (the demo)
+    python -m local.emulator.server stop --state-dir .demo
+    python -m local.emulator.server env --state-dir .demo          # shell exports
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def server_command(port: int) -> list[str]:
-    """moto server with the test-only fixes of tests/emulator/layer.py, on this interpreter."""
-    return [sys.executable, "-m", "tests.emulator.layer", "-H", HOST, "-p", str(port)]
+    """moto server with the test-only fixes of local/emulator/layer.py, on this interpreter."""
+    return [sys.executable, "-m", "local.emulator.layer", "-H", HOST, "-p", str(port)]
 
 
 class MotoServer:
@@ -83,7 +83,7 @@ class MotoServer:
             # which moto's own catalogue lacks (it has no Debian images).
             "MOTO_AMIS_PATH": str(AMIS_PATH),
             # A deregistered load balancer target drains this many seconds at most (AWS: the target
-            # group's deregistration delay, 300 s by default) before it is unused (tests/emulator/layer.py).
+            # group's deregistration delay, 300 s by default) before it is unused (local/emulator/layer.py).
             "LAYER_ELBV2_DRAINING_SECONDS": os.environ.get("LAYER_ELBV2_DRAINING_SECONDS", "3"),
             # IAM is eventually consistent: EC2 refuses a new instance profile this many seconds.
             "LAYER_IAM_PROPAGATION_SECONDS": os.environ.get("LAYER_IAM_PROPAGATION_SECONDS", "3"),
@@ -216,7 +216,7 @@ def stop_detached(state_dir: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.emulator.server", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m local.emulator.server", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="action", required=True)
     run = sub.add_parser("run", help="start on a free port, run a command with the env set, stop")

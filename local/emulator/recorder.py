@@ -6,7 +6,7 @@
 
 Command line::
 
-    python -m tests.emulator.recorder --url http://127.0.0.1:PORT -- ansible-playbook ...
+    python -m local.emulator.recorder --url http://127.0.0.1:PORT -- ansible-playbook ...
 
 The server must be started with MOTO_RECORDER_FILEPATH writable (MotoServer does that);
 recording is switched on and off through /moto-api/recorder/*.
@@ -25,7 +25,7 @@ import sys
 import urllib.parse
 import urllib.request
 
-from tests.emulator.server import post
+from local.emulator.server import post
 
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 
@@ -93,7 +93,7 @@ class Recording:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.emulator.recorder", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m local.emulator.recorder", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default=os.environ.get("AWS_ENDPOINT_URL"))
     parser.add_argument("--json", metavar="FILE", help="also write the summary as JSON")

@@ -2,7 +2,7 @@
 moto departs from documented AWS behaviour. Product code is never bent to the emulator; each
 fix here names the AWS documentation it restores.
 
-    python -m tests.emulator.layer -H 127.0.0.1 -p PORT     # same arguments as moto_server
+    python -m local.emulator.layer -H 127.0.0.1 -p PORT     # same arguments as moto_server
 """
 
 from __future__ import annotations
@@ -566,7 +566,7 @@ def fix_delete_certificate_in_use() -> None:
     (internal/service/acm/certificate.go, certificateCrossServicePropagationTimeout). moto 5.2 deletes a
     certificate in use at once. Here DeleteCertificate answers ResourceInUseException while InUseBy lists a user,
     and for LAYER_ACM_RELEASE_SECONDS after the last one was removed (fix_certificate_in_use_by_after_listener_deletion
-    stamps the time; tests/emulator/server.py sets 3 s; 0 turns the delay off).
+    stamps the time; local/emulator/server.py sets 3 s; 0 turns the delay off).
     """
     from moto.acm.models import AWSCertificateManagerBackend
     from moto.core.exceptions import AWSError
@@ -721,7 +721,7 @@ def fix_elbv2_deregistration_draining() -> None:
     without Targets lists the draining targets too. moto 5.2 makes a deregistered target ``unused`` at
     once, so a caller that must wait for the drain before it terminates the instance cannot be tested.
     The delay is the group's ``deregistration_delay.timeout_seconds``, shortened for tests to at most
-    LAYER_ELBV2_DRAINING_SECONDS (tests/emulator/server.py sets it; 0 keeps moto's instant deregistration).
+    LAYER_ELBV2_DRAINING_SECONDS (local/emulator/server.py sets it; 0 keeps moto's instant deregistration).
     """
     import os
     import time
@@ -1068,7 +1068,7 @@ def fix_instance_profile_propagation() -> None:
     amazon.aws's ec2_instance matches to retry RunInstances, and hashicorp/terraform-provider-aws#838 and #2046,
     aws/aws-sdk-js-v3#5253 and aws/karpenter-provider-aws#7849 show it. moto 5.2 accepts the profile at once.
     Here EC2 refuses a profile for LAYER_IAM_PROPAGATION_SECONDS after CreateInstanceProfile or
-    AddRoleToInstanceProfile (tests/emulator/server.py sets 3 s; AWS takes seconds, at times more; 0 turns it off).
+    AddRoleToInstanceProfile (local/emulator/server.py sets 3 s; AWS takes seconds, at times more; 0 turns it off).
     """
     import moto.ec2.models.iam_instance_profile as association_models
     import moto.ec2.responses.instances as instance_responses
@@ -1126,7 +1126,7 @@ def fix_route53_changes_pending() -> None:
     and "you can use GetChange to determine whether your changes have propagated". CreateHostedZone returns a
     ChangeInfo too, PENDING at first; GetChange answers NoSuchChange for an id it never gave. moto 5.2 answers
     INSYNC at once with a fixed id. Here ChangeResourceRecordSets and CreateHostedZone give a change id of their
-    own, PENDING, and GetChange reports it PENDING for LAYER_ROUTE53_PENDING_SECONDS (tests/emulator/server.py
+    own, PENDING, and GetChange reports it PENDING for LAYER_ROUTE53_PENDING_SECONDS (local/emulator/server.py
     sets 2 s; AWS: up to about 60 s; 0 keeps moto's INSYNC at once).
     """
     from moto.route53.responses import Route53
@@ -1176,7 +1176,7 @@ def fix_certificate_not_attachable_just_after_issue() -> None:
     hashicorp/terraform-provider-aws#10294 ("Retry CertificateNotFound errors on creation for eventual
     consistency") show it. moto 5.2 attaches it at once. Here, for LAYER_ACM_ATTACH_SECONDS after DescribeCertificate
     (or any ACM read) first reports an ACM-issued certificate ISSUED, CreateListener, ModifyListener and
-    AddListenerCertificates naming it answer CertificateNotFound (tests/emulator/server.py sets 3 s; 0 turns it off).
+    AddListenerCertificates naming it answer CertificateNotFound (local/emulator/server.py sets 3 s; 0 turns it off).
     """
     from moto.acm.models import CertBundle
     from moto.elbv2.exceptions import ELBClientError
@@ -1313,7 +1313,7 @@ def fix_throttling() -> None:
     (Throttling; PriorRequestNotComplete for changes); S3 User Guide, "Best practices design patterns: optimizing
     Amazon S3 performance" (503 Slow Down). SDKs retry them ("Retry behavior", AWS SDKs and Tools Reference
     Guide), and AWS recommends the same of every caller ("Error retries and exponential backoff in AWS"). moto
-    never throttles. Here a seeded share of the signed calls, LAYER_THROTTLE_SHARE (tests/emulator/server.py sets
+    never throttles. Here a seeded share of the signed calls, LAYER_THROTTLE_SHARE (local/emulator/server.py sets
     0.02; 0 turns it off; seed LAYER_THROTTLE_SEED), is answered with the throttling error of the service named by the
     SigV4 Authorization header's credential scope, before moto sees it: moto's recorder does not record it (a
     throttled call is one that did not happen). /moto-api/ paths and unsigned requests are never throttled.
@@ -1373,7 +1373,7 @@ def apply_fixes() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     apply_fixes()
-    from tests.emulator.slow import apply_from_environment
+    from local.emulator.slow import apply_from_environment
 
     apply_from_environment()  # benchmarks only: slow creations when AWS_INTRO_SLOW_* is set
     from moto.server import main as moto_main
