@@ -16,6 +16,7 @@ dnf (Amazon Linux 2023) is untested: no image offline."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 from pathlib import Path
@@ -46,30 +47,32 @@ def docker(*args: str) -> str:
     return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=120, check=True).stdout
 
 
-@pytest.fixture(scope="module")
-def host():
-    subprocess.run(["docker", "rm", "-f", HOST], capture_output=True, timeout=120, check=False)
-    docker("run", "-d", "--name", HOST, "--label", "aws_intro.stack=os-packages", "--entrypoint", "sleep",
+@contextlib.contextmanager
+def container(name: str):
+    """A container of IMAGE named `name` (an old one of that name removed first), removed afterwards."""
+    subprocess.run(["docker", "rm", "-f", name], capture_output=True, timeout=120, check=False)
+    docker("run", "-d", "--name", name, "--label", "aws_intro.stack=os-packages", "--entrypoint", "sleep",
            IMAGE, "infinity")
     try:
+        yield name
+    finally:
+        subprocess.run(["docker", "rm", "-f", name], capture_output=True, timeout=120, check=False)
+
+
+@pytest.fixture(scope="module")
+def host():
+    with container(HOST):
         for stub in ("rpm", "yum", "amazon-linux-extras"):
             docker("cp", str(STUBS / stub), f"{HOST}:/usr/local/bin/{stub}")
         docker("exec", HOST, "sh", "-c", f"mkdir -p {STATE} && echo git > {STATE}/installed"
                                          f" && echo python3.8 > {STATE}/enabled && : > {STATE}/calls.log")
         yield HOST
-    finally:
-        subprocess.run(["docker", "rm", "-f", HOST], capture_output=True, timeout=120, check=False)
 
 
 @pytest.fixture(scope="module")
 def apt_host():
-    subprocess.run(["docker", "rm", "-f", APT_HOST], capture_output=True, timeout=120, check=False)
-    docker("run", "-d", "--name", APT_HOST, "--label", "aws_intro.stack=os-packages", "--entrypoint", "sleep",
-           IMAGE, "infinity")
-    try:
+    with container(APT_HOST):
         yield APT_HOST
-    finally:
-        subprocess.run(["docker", "rm", "-f", APT_HOST], capture_output=True, timeout=120, check=False)
 
 
 def calls(host: str) -> list[str]:
