@@ -103,6 +103,31 @@ def test_running_web_instances_carry_the_profile(converged, outputs, aws):
     assert {i["IamInstanceProfile"]["Arn"] for i in instances} == {outputs["instance_profile_arn"]}
 
 
+def test_a_host_without_the_profile_is_predicted_in_check_mode_then_given_it(converged, outputs, aws_env, aws):
+    """The network role gives a running host the profile in place; check mode only predicts it (amazon.aws
+    ec2_instance would associate it even in check mode)."""
+    ec2 = aws("ec2")
+    web_id = converged.outputs["network_outputs"]["web_instance_ids"][0]
+    (association,) = ec2.describe_iam_instance_profile_associations(
+        Filters=[{"Name": "instance-id", "Values": [web_id]}])["IamInstanceProfileAssociations"]
+    ec2.disassociate_iam_instance_profile(AssociationId=association["AssociationId"])
+
+    def profile():
+        (reservation,) = ec2.describe_instances(InstanceIds=[web_id])["Reservations"]
+        return reservation["Instances"][0].get("IamInstanceProfile", {}).get("Arn")
+
+    assert profile() is None
+    check = run_playbook(PLAYBOOK, aws_env, extra_vars=EXTRA, inventory=INVENTORY, check=True,
+                         args=("--tags", "network"))
+    assert check.rc == 0, check.stdout[-4000:]
+    assert any(task.startswith("aws_intro.stack.network : Say the instance profile the host would be given")
+               for task in check.changed_tasks()), check.changed_tasks()
+    assert profile() is None  # check mode changed nothing
+    given = run_playbook(PLAYBOOK, aws_env, extra_vars=EXTRA, inventory=INVENTORY, args=("--tags", "network"))
+    assert given.rc == 0, given.stdout[-4000:]
+    assert profile() == outputs["instance_profile_arn"]
+
+
 def test_second_run_of_network_and_storage_changes_nothing(converged, aws_env):
     again = run_playbook(PLAYBOOK, aws_env, extra_vars=EXTRA, inventory=INVENTORY, args=("--tags", "network,storage"))
     assert again.rc == 0, again.stdout[-4000:]
