@@ -784,6 +784,83 @@ def fix_elbv2_deregistration_draining() -> None:
     ELBv2Backend.describe_target_health = describe_target_health
 
 
+def _matches(code: int, matcher: str) -> bool:
+    """Whether an HTTP status is one of a target group's success codes ("200", "200,302", "200-299")."""
+    for part in (matcher or "200").split(","):
+        low, _, high = part.strip().partition("-")
+        if low.isdigit() and int(low) <= code <= int(high or low):
+            return True
+    return False
+
+
+def probe_target(address: str, port: int, path: str, matcher: str,
+                 timeout: float) -> tuple[str, str | None, str | None]:
+    """One HTTP health check of a target: (state, reason, description) as DescribeTargetHealth gives them."""
+    import http.client
+
+    connection = http.client.HTTPConnection(address, port, timeout=timeout)
+    try:
+        connection.request("GET", path or "/", headers={"User-Agent": "ELB-HealthChecker/2.0"})
+        code = connection.getresponse().status
+    except TimeoutError:
+        return "unhealthy", "Target.Timeout", "Request timed out"
+    except OSError:
+        return "unhealthy", "Target.FailedHealthChecks", "Health checks failed"
+    finally:
+        connection.close()
+    if _matches(code, matcher):
+        return "healthy", None, None
+    return "unhealthy", "Target.ResponseCodeMismatch", f"Health checks failed with these codes: [{code}]"
+
+
+def fix_elbv2_target_health_checks() -> None:
+    """A registered instance target is healthy only when a health check of it succeeds.
+
+    AWS: Application Load Balancers User Guide, "Health checks for your target groups": "Your Application
+    Load Balancer periodically sends requests to its registered targets to test their status", on the
+    group's HealthCheckPath and HealthCheckPort ("traffic-port": the port the target receives traffic on),
+    and a target is healthy when it answers one of the Matcher's HttpCode values within
+    HealthCheckTimeoutSeconds. ELBv2 API Reference, TargetHealth: State ``unhealthy`` with Reason
+    ``Target.ResponseCodeMismatch``, ``Target.Timeout`` or ``Target.FailedHealthChecks``. moto 5.2 reports
+    every registered instance ``healthy``, so a deploy that must wait for its host to pass the check, or
+    must tell a first deploy (nothing serves yet) from a rolling one, cannot be tested. Here an HTTP check
+    is sent to the instance's private address (the local stack's containers have those addresses) when
+    DescribeTargetHealth asks, and its result is kept for LAYER_ELBV2_HEALTH_CHECK_SECONDS, the interval
+    (local/emulator/server.py sets 2; 0 keeps moto's answer). Simplified: one check decides, where AWS
+    needs HealthyThresholdCount / UnhealthyThresholdCount checks in a row; HTTPS checks keep moto's answer.
+    """
+    import time
+
+    from moto.elbv2.models import FakeHealthStatus, FakeTargetGroup
+
+    original_health_for = FakeTargetGroup.health_for
+
+    def health_for(self, target, ec2_backend):  # type: ignore[no-untyped-def]
+        status = original_health_for(self, target, ec2_backend)
+        interval = float(os.environ.get("LAYER_ELBV2_HEALTH_CHECK_SECONDS", "0") or 0)
+        registered = self.targets.get(target["Id"])
+        if (interval <= 0 or status.status != "healthy" or registered is None
+                or not target["Id"].startswith("i-") or (self.health_check_protocol or "HTTP") != "HTTP"):
+            return status
+        instance = ec2_backend.get_instance_by_id(target["Id"])
+        address = getattr(instance, "private_ip", None)
+        if not address:
+            return status
+        port = int(registered["Port"] if self.health_check_port in (None, "traffic-port") else self.health_check_port)
+        checks = self.__dict__.setdefault("layer_health_checks", {})
+        key = (target["Id"], address, port)
+        checked = checks.get(key)
+        if checked is None or time.monotonic() - checked[0] >= interval:
+            timeout = min(float(self.health_check_timeout_seconds or 5), interval)
+            checked = (time.monotonic(), probe_target(address, port, self.health_check_path or "/",
+                                                      (self.matcher or {}).get("HttpCode", "200"), timeout))
+            checks[key] = checked
+        state, reason, description = checked[1]
+        return FakeHealthStatus(target["Id"], registered["Port"], self.health_check_port, state, reason, description)
+
+    FakeTargetGroup.health_for = health_for
+
+
 def fix_public_images_of_other_accounts() -> None:
     """DescribeImages and RunInstances see the public images of every account, not only the caller's.
 
@@ -1359,7 +1436,7 @@ FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_r
          fix_sesv2_account, fix_certificate_in_use_by_after_listener_deletion, fix_delete_certificate_in_use,
          fix_hosted_zone_of_a_registered_domain, fix_delete_cache_subnet_group,
          fix_ssm_describe_parameters_best_effort_pages, fix_iam_list_access_keys_best_effort_pages,
-         fix_elbv2_deregistration_draining, fix_public_images_of_other_accounts,
+         fix_elbv2_deregistration_draining, fix_elbv2_target_health_checks, fix_public_images_of_other_accounts,
          fix_list_hosted_zones_by_name_pages, fix_delete_vpc_with_endpoints, fix_rds_orderable_mysql_options,
          fix_rds_describe_option_groups_by_engine, fix_lingering_network_interfaces,
          fix_instance_profile_propagation, fix_route53_changes_pending,

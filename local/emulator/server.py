@@ -85,6 +85,10 @@ class MotoServer:
             # A deregistered load balancer target drains this many seconds at most (AWS: the target
             # group's deregistration delay, 300 s by default) before it is unused (local/emulator/layer.py).
             "LAYER_ELBV2_DRAINING_SECONDS": os.environ.get("LAYER_ELBV2_DRAINING_SECONDS", "3"),
+            # A registered instance target is healthy when an HTTP check of its private address on the
+            # group's path and port passes (AWS: the target group's health check); a result is kept this
+            # many seconds (the check's interval here; 0 keeps moto's "every target healthy").
+            "LAYER_ELBV2_HEALTH_CHECK_SECONDS": os.environ.get("LAYER_ELBV2_HEALTH_CHECK_SECONDS", "2"),
             # IAM is eventually consistent: EC2 refuses a new instance profile this many seconds.
             "LAYER_IAM_PROPAGATION_SECONDS": os.environ.get("LAYER_IAM_PROPAGATION_SECONDS", "3"),
             # A Route 53 change reads PENDING this many seconds before INSYNC (GetChange).
