@@ -17,7 +17,7 @@ DEMO_DIR ?= .demo
 TEST_STRATEGY ?= aws_intro_linear
 integration: export ANSIBLE_STRATEGY = $(TEST_STRATEGY)
 
-.PHONY: help ee-context setup lint sanity unit integration docker molecule molecule-app molecule-rbenv molecule-openssl11 test demo demo-shell demo-down clean
+.PHONY: help ee-context setup lint sanity unit integration docker molecule molecule-app molecule-rbenv molecule-openssl11 test demo demo-redeploy demo-shell demo-down clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -92,6 +92,10 @@ demo: setup docker ## build the stack in the local emulator (containers stand in
 	@echo "changes nothing; 'make demo-shell' gives a shell"
 	@echo "with AWS_ENDPOINT_URL set (try: ansible-inventory --graph);"
 	@echo "'make demo-down' stops it and removes the containers."
+
+demo-redeploy: setup ## commit a new revision of the demo's app and deploy it, rolling (after make demo)
+	eval "$$($(BIN)/python -m local.emulator.server env --state-dir $(DEMO_DIR) --region $(STACK_REGION))" && \
+	  $(BIN)/ansible-playbook -i inventories/local local/redeploy.yml $(DEMO_ARGS)
 
 demo-shell: ## a shell whose AWS tools and Ansible talk to the running demo emulator
 	eval "$$($(BIN)/python -m local.emulator.server env --state-dir $(DEMO_DIR) --region $(STACK_REGION))" && \

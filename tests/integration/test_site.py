@@ -5,8 +5,9 @@ play builds every AWS resource in moto, the stack's key pair included; local/ec2
 running sshd for each web instance and the bastion, at the instance's private address, with the key
 pair's public key as cloud-init would put it; a MariaDB + Redis container stands in for RDS and
 ElastiCache (db.home, cache.home). The real aws_ec2 inventory reaches the web hosts over SSH through the
-bastion, as on AWS, and the hosts play deploys the offline fixture app in batches, taking each host out
-of the ALB target group while puma restarts. Then `local/smoke.yml` (a request to each host's nginx from
+bastion, as on AWS, and the hosts play deploys the offline fixture app to every host at once (no target
+serves yet). Then `make demo-redeploy` ships a new revision while both hosts serve: in batches, taking each
+host out of the ALB target group while puma restarts. Then `local/smoke.yml` (a request to each host's nginx from
 the bastion) and `playbooks/report.yml`. It must pass and print no warning. Then, on that stack: a second
 run and a check run that change nothing, what each role's tag selects (the host roles' tags and the
 database's run alone), the aws inventory's SSH path, and the report's content (what AWS holds, a box per
@@ -20,6 +21,7 @@ import os
 import re
 import subprocess
 import sys
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +85,7 @@ class Demo:
     stdout: str
     plays: list[PlayResult]  # site, smoke, report: one per PLAY RECAP
     env: dict
+    state: Path  # DEMO_DIR
 
 
 def make(*args: str, timeout: int = 3600) -> subprocess.CompletedProcess:
@@ -116,7 +119,8 @@ def demo(tmp_path_factory):
     proc = make("demo", f"DEMO_DIR={state}")
     port = (state / "moto.port").read_text().strip() if (state / "moto.port").exists() else "0"
     env = environ_for(f"http://127.0.0.1:{port}", DEFAULT_REGION, str(state), _bastion_port(str(state)))
-    yield Demo(rc=proc.returncode, stdout=proc.stdout + proc.stderr, plays=split_plays(proc.stdout), env=env)
+    yield Demo(rc=proc.returncode, stdout=proc.stdout + proc.stderr, plays=split_plays(proc.stdout), env=env,
+               state=state)
     make("demo-down", f"DEMO_DIR={state}")
 
 
@@ -290,17 +294,44 @@ def test_the_slow_resources_are_started_then_awaited_together(site):
     assert max(started) < min(awaited), (started, awaited)
 
 
-def test_each_host_left_the_target_group_during_its_deploy_and_came_back_healthy(site, web_hosts, aws):
-    # Two batches of one host (stack_web_serial 50%): one host out of the load balancer at a time.
-    assert site.stdout.count("PLAY [Configure the web hosts]") == 2
-    left = handler_results(site.stdout, "Take the host out of the load balancer before puma restarts")
-    back = handler_results(site.stdout, "Put the host back into the load balancer and wait until it is healthy")
-    assert sorted(re.findall(r"\[(i-\w+) -> localhost\]", "\n".join(left))) == web_hosts, left
-    assert all(line.startswith("changed:") for line in left + back), left + back
+def target_states(aws) -> dict:
+    """{instance id: state} of the target group, as the emulator's health checks of the hosts find them."""
     groups = aws("elbv2").describe_target_groups(Names=["sample-web"])["TargetGroups"]
     health = aws("elbv2").describe_target_health(TargetGroupArn=groups[0]["TargetGroupArn"])
-    states = {t["Target"]["Id"]: t["TargetHealth"]["State"] for t in health["TargetHealthDescriptions"]}
-    assert states == dict.fromkeys(web_hosts, "healthy")
+    return {t["Target"]["Id"]: t["TargetHealth"]["State"] for t in health["TargetHealthDescriptions"]}
+
+
+def test_the_first_deploy_does_every_host_at_once_with_nothing_to_drain(site, web_hosts, aws):
+    # No target passed its health check before the hosts play (nothing served): one batch, and no host
+    # left the target group. Afterwards every host passes it (the emulator checks each host's nginx).
+    assert site.stdout.count("PLAY [Configure the web hosts]") == 1
+    left = handler_results(site.stdout, "Take the host out of the load balancer before puma restarts")
+    assert left, "the handler never ran"
+    assert all(line.startswith("skipping:") for line in left), left
+    assert target_states(aws) == dict.fromkeys(web_hosts, "healthy")
+
+
+@pytest.fixture(scope="module")
+def redeploy(demo, site):
+    """`make demo-redeploy`: a new revision of the fixture app, deployed while both hosts serve."""
+    proc = make("demo-redeploy", f"DEMO_DIR={demo.state}", "DEMO_ARGS=-e demo_revision=second")
+    return PlayResult(rc=proc.returncode, stdout=proc.stdout + proc.stderr,
+                      recap={m["host"]: m.groupdict() for m in _RECAP.finditer(proc.stdout)})
+
+
+def test_a_redeploy_rolls_one_host_at_a_time_and_each_serves_the_new_revision(redeploy, web_hosts, aws):
+    assert redeploy.rc == 0, redeploy.stdout[-6000:]
+    # Two batches of one host (stack_web_serial 50%): one host out of the load balancer at a time.
+    assert redeploy.stdout.count("PLAY [Configure the web hosts]") == 2
+    left = handler_results(redeploy.stdout, "Take the host out of the load balancer before puma restarts")
+    back = handler_results(redeploy.stdout, "Put the host back into the load balancer and wait until it is healthy")
+    assert sorted(re.findall(r"\[(i-\w+) -> localhost\]", "\n".join(left))) == web_hosts, left
+    assert all(line.startswith("changed:") for line in left + back), left + back
+    assert target_states(aws) == dict.fromkeys(web_hosts, "healthy")
+    for instance in instances(aws, "web"):  # the hosts' private addresses are reachable from this machine
+        with urllib.request.urlopen(f"http://{instance['PrivateIpAddress']}:3000/", timeout=30) as page:
+            assert page.read().decode().rstrip().endswith("revision=second"), instance["InstanceId"]
+    assert warnings(redeploy.stdout) == []
 
 
 def test_second_run_changes_nothing(site, web_hosts, aws_env):
