@@ -83,7 +83,8 @@ def playbook(moto: MotoServer, path: str, *args: str, strategy: str | None = Non
         service = call.split(":", 1)[0]
         by_service[service] = by_service.get(service, 0) + count
     return {"playbook": path, "wall_s": round(wall, 1), "roles_s": roles, "slowest_tasks_s": tasks[:8],
-            "changed": recap, "api_calls": summary["total"], "api_calls_by_service": dict(sorted(by_service.items()))}
+            "changed": recap, "api_calls": summary["total"], "api_calls_by_service": dict(sorted(by_service.items())),
+            "api_calls_most": dict(list(summary["by_call"].items())[:15])}
 
 
 def tagged_resources(moto: MotoServer) -> dict[str, int]:
