@@ -157,10 +157,14 @@ def test_dashboard_has_a_widget_per_concern_naming_the_real_ids(converged, stack
     assert set(widgets[f"Alarms of {STACK}"]["properties"]["alarms"]) == alarm_arns
 
 
-def test_second_run_changes_nothing(converged, aws_env):
-    again = monitoring(aws_env)
+def test_second_run_changes_nothing_and_reads_the_alarms_once(converged, aws_env, recording):
+    with recording() as rec:
+        again = monitoring(aws_env)
     assert again.rc == 0, again.stdout[-4000:]
     assert again.changed == 0, again.changed_tasks()
+    # One read of every alarm (the module runs for none of them: each run of it reads its alarm twice).
+    assert rec.summary()["by_call"].get("monitoring:DescribeAlarms") == 1, rec.summary()["by_call"]
+    assert "monitoring:PutMetricAlarm" not in rec.summary()["by_call"]
 
 
 def test_check_mode_on_the_converged_stack_reports_no_change(converged, aws_env):
