@@ -12,7 +12,8 @@ from ansible_collections.aws_intro.stack.plugins.filter.stack_diagram import Fil
 
 from tests.diagram import SVG, parse, resources
 
-AZ_A, AZ_B = "ap-northeast-2a", "ap-northeast-2b"
+AZ_A = "ap-northeast-2a"
+AZ_B = "ap-northeast-2b"
 
 FULL = {
     "stack_name": "sample",
