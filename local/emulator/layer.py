@@ -784,6 +784,37 @@ def fix_elbv2_deregistration_draining() -> None:
     ELBv2Backend.describe_target_health = describe_target_health
 
 
+def fix_elbv2_target_group_load_balancer_arns() -> None:
+    """A target group names the load balancers whose listeners forward to it now, once each.
+
+    AWS: ELBv2 API Reference, TargetGroup: ``LoadBalancerArns``, "The Amazon Resource Name (ARN) of the load
+    balancer that routes traffic to this target group." moto 5.2 appends a load balancer's ARN each time a
+    listener or rule forwarding to the group is created, and never takes it out: a group lists its load
+    balancer twice after a listener changed, and still lists it after the load balancer was deleted, where
+    reading the load balancer by that ARN fails. Here the list is worked out from the listeners when the
+    groups are described.
+    """
+    from moto.elbv2.models import ELBv2Backend
+
+    original = ELBv2Backend.describe_target_groups
+
+    def describe_target_groups(self, load_balancer_arn, target_group_arns, names):  # type: ignore[no-untyped-def]
+        routes: dict = {}
+        for balancer in self.load_balancers.values():
+            for listener in balancer.listeners.values():
+                for rule in listener.rules.values():
+                    for action in rule.actions:
+                        for arn in self._get_target_group_arns_from(action_data=action.data):
+                            routes.setdefault(arn, [])
+                            if balancer.arn not in routes[arn]:
+                                routes[arn].append(balancer.arn)
+        for group in self.target_groups.values():
+            group.load_balancer_arns = routes.get(group.arn, [])
+        return original(self, load_balancer_arn, target_group_arns, names)
+
+    ELBv2Backend.describe_target_groups = describe_target_groups
+
+
 def _matches(code: int, matcher: str) -> bool:
     """Whether an HTTP status is one of a target group's success codes ("200", "200,302", "200-299")."""
     for part in (matcher or "200").split(","):
@@ -1436,7 +1467,8 @@ FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_r
          fix_sesv2_account, fix_certificate_in_use_by_after_listener_deletion, fix_delete_certificate_in_use,
          fix_hosted_zone_of_a_registered_domain, fix_delete_cache_subnet_group,
          fix_ssm_describe_parameters_best_effort_pages, fix_iam_list_access_keys_best_effort_pages,
-         fix_elbv2_deregistration_draining, fix_elbv2_target_health_checks, fix_public_images_of_other_accounts,
+         fix_elbv2_deregistration_draining, fix_elbv2_target_health_checks, fix_elbv2_target_group_load_balancer_arns,
+         fix_public_images_of_other_accounts,
          fix_list_hosted_zones_by_name_pages, fix_delete_vpc_with_endpoints, fix_rds_orderable_mysql_options,
          fix_rds_describe_option_groups_by_engine, fix_lingering_network_interfaces,
          fix_instance_profile_propagation, fix_route53_changes_pending,
