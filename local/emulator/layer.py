@@ -892,6 +892,108 @@ def fix_elbv2_target_health_checks() -> None:
     FakeTargetGroup.health_for = health_for
 
 
+def fix_elbv2_alb_standin() -> None:
+    """Registered targets get traffic from the local ALB stand-in once its health checks pass; the
+    stand-in's checks are what DescribeTargetHealth reports.
+
+    AWS: Application Load Balancers User Guide, "Register targets with your target group": "the load balancer
+    starts routing requests to the target as soon as the registration process completes and the target
+    passes the initial health checks"; "Deregistration delay": the load balancer "stops sending requests to
+    targets that are deregistering" and the state is ``draining`` until the delay elapses, then ``unused``;
+    "Health checks for your target groups": HealthCheckIntervalSeconds, HealthyThresholdCount and
+    UnhealthyThresholdCount consecutive checks. moto routes no traffic at all. When `make demo`'s stand-in
+    runs (HAProxy, local/alb.yml; its runtime API socket at LAYER_ELBV2_STANDIN_SOCKET, which
+    local/emulator/server.py sets) and has a backend named after the target group, the emulator drives it as
+    ELB's control plane drives the load balancer (local/emulator/alb_standin.py): a registered instance
+    becomes a server at its private address, on the group's health check port, path (the stand-in's
+    configuration) and thresholds, at the group's interval shortened to LAYER_ELBV2_HEALTH_CHECK_SECONDS
+    at most; a deregistered one drains, then is removed after the delay (fix_elbv2_deregistration_draining).
+    Without the stand-in, fix_elbv2_target_health_checks answers.
+    """
+    from moto.elbv2.models import ELBv2Backend, FakeHealthStatus, FakeTargetGroup
+
+    from local.emulator.alb_standin import HealthCheck, RuntimeApi, StandInError, target_health
+
+    socket_path = os.environ.get("LAYER_ELBV2_STANDIN_SOCKET", "")
+    if not socket_path:
+        return
+    api = RuntimeApi(socket_path)
+
+    def check_of(group, port: int) -> HealthCheck:  # type: ignore[no-untyped-def]
+        cap = float(os.environ.get("LAYER_ELBV2_HEALTH_CHECK_SECONDS", "0") or 0)
+        interval = float(group.health_check_interval_seconds or 30)
+        traffic_port = group.health_check_port in (None, "traffic-port")
+        return HealthCheck(port=port if traffic_port else int(group.health_check_port),
+                           interval_seconds=min(interval, cap) if cap > 0 else interval,
+                           healthy_threshold=int(group.healthy_threshold_count or 5),
+                           unhealthy_threshold=int(group.unhealthy_threshold_count or 2))
+
+    def sync(backend, group) -> None:  # type: ignore[no-untyped-def]
+        """Make the stand-in's backend hold the group's targets; keep what it found on the group."""
+        group.__dict__["layer_standin_servers"] = None
+        if not os.path.exists(socket_path):
+            return
+        try:
+            servers = api.servers(group.name)
+            if servers is None:
+                return
+            draining = group.__dict__.get("layer_draining_until", {})
+            now = time.monotonic()
+            for target_id, target in group.targets.items():
+                server = servers.get(target_id)
+                if server is not None:
+                    if server.status in ("DRAIN", "MAINT"):  # registered again while it drained
+                        api.restart(group.name, target_id)
+                    continue
+                instance = backend.ec2_backend.get_instance_by_id(target_id) if target_id.startswith("i-") else None
+                if getattr(instance, "private_ip", None):
+                    port = int(target["Port"])
+                    api.add(group.name, target_id, instance.private_ip, port, check_of(group, port))
+            for name, server in servers.items():
+                if name in group.targets:
+                    continue
+                if draining.get(name, 0) > now:
+                    if server.status != "DRAIN":
+                        api.drain(group.name, name)
+                else:
+                    api.remove(group.name, name)
+            group.__dict__["layer_standin_servers"] = api.servers(group.name)
+        except StandInError as error:
+            _say(f"ALB stand-in: {error}")
+
+    original_register = ELBv2Backend.register_targets
+    original_deregister = ELBv2Backend.deregister_targets
+    original_describe = ELBv2Backend.describe_target_health
+    original_health_for = FakeTargetGroup.health_for
+
+    def register_targets(self, target_group_arn, instances):  # type: ignore[no-untyped-def]
+        original_register(self, target_group_arn, instances)
+        sync(self, self.target_groups[target_group_arn])
+
+    def deregister_targets(self, target_group_arn, instances):  # type: ignore[no-untyped-def]
+        original_deregister(self, target_group_arn, instances)
+        sync(self, self.target_groups[target_group_arn])
+
+    def describe_target_health(self, target_group_arn, targets):  # type: ignore[no-untyped-def]
+        group = self.target_groups.get(target_group_arn)
+        if group is not None:
+            sync(self, group)
+        return original_describe(self, target_group_arn, targets)
+
+    def health_for(self, target, ec2_backend):  # type: ignore[no-untyped-def]
+        servers = self.__dict__.get("layer_standin_servers")
+        registered = self.targets.get(target["Id"])
+        if servers is None or registered is None:
+            return original_health_for(self, target, ec2_backend)
+        state, reason, description = target_health(servers.get(target["Id"]))
+        return FakeHealthStatus(target["Id"], registered["Port"], self.health_check_port, state, reason, description)
+
+    ELBv2Backend.register_targets = register_targets
+    ELBv2Backend.deregister_targets = deregister_targets
+    ELBv2Backend.describe_target_health = describe_target_health
+    FakeTargetGroup.health_for = health_for
+
+
 def fix_public_images_of_other_accounts() -> None:
     """DescribeImages and RunInstances see the public images of every account, not only the caller's.
 
@@ -1468,6 +1570,7 @@ FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_r
          fix_hosted_zone_of_a_registered_domain, fix_delete_cache_subnet_group,
          fix_ssm_describe_parameters_best_effort_pages, fix_iam_list_access_keys_best_effort_pages,
          fix_elbv2_deregistration_draining, fix_elbv2_target_health_checks, fix_elbv2_target_group_load_balancer_arns,
+         fix_elbv2_alb_standin,
          fix_public_images_of_other_accounts,
          fix_list_hosted_zones_by_name_pages, fix_delete_vpc_with_endpoints, fix_rds_orderable_mysql_options,
          fix_rds_describe_option_groups_by_engine, fix_lingering_network_interfaces,

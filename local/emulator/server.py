@@ -89,6 +89,9 @@ class MotoServer:
             # group's path and port passes (AWS: the target group's health check); a result is kept this
             # many seconds (the check's interval here; 0 keeps moto's "every target healthy").
             "LAYER_ELBV2_HEALTH_CHECK_SECONDS": os.environ.get("LAYER_ELBV2_HEALTH_CHECK_SECONDS", "2"),
+            # `make demo`'s load balancer stand-in (local/alb.yml): HAProxy's runtime API, through which the
+            # emulator gives it the target groups' targets and reads their health (local/emulator/layer.py).
+            "LAYER_ELBV2_STANDIN_SOCKET": str(Path(self.workdir).resolve() / "alb" / "run" / "admin.sock"),
             # IAM is eventually consistent: EC2 refuses a new instance profile this many seconds.
             "LAYER_IAM_PROPAGATION_SECONDS": os.environ.get("LAYER_IAM_PROPAGATION_SECONDS", "3"),
             # A Route 53 change reads PENDING this many seconds before INSYNC (GetChange).
@@ -139,8 +142,14 @@ class MotoServer:
 def environ_for(url: str, region: str = DEFAULT_REGION, local_dir: str | None = None,
                 bastion_port: int | None = None) -> dict:
     """The emulator's address for boto3, the modules and the inventory; and for the local layer
-    (inventories/local, local/), where the stack's private key lives and the bastion's SSH port."""
-    local = {"AWS_INTRO_LOCAL_DIR": str(Path(local_dir).resolve())} if local_dir else {}
+    (inventories/local, local/), where the stack's private key lives, the bastion's SSH port and the
+    load balancer stand-in's ports."""
+    local = {}
+    if local_dir:
+        # The load balancer stand-in's loopback ports (local/alb.yml): its HTTP and HTTPS listeners.
+        local = {"AWS_INTRO_LOCAL_DIR": str(Path(local_dir).resolve()),
+                 "AWS_INTRO_SITE_PORT": str(_kept_port(local_dir, "site-http")),
+                 "AWS_INTRO_SITE_TLS_PORT": str(_kept_port(local_dir, "site-https"))}
     if bastion_port:
         local["AWS_INTRO_BASTION_PORT"] = str(bastion_port)
     return {
@@ -179,13 +188,18 @@ def _state(state_dir: str) -> tuple[Path, Path]:
     return path / "moto.pid", path / "moto.port"
 
 
-def _bastion_port(state_dir: str) -> int:
-    """The demo bastion's loopback SSH port: chosen once, kept in the state directory."""
-    path = Path(state_dir) / "bastion.port"
+def _kept_port(state_dir: str, name: str) -> int:
+    """A loopback port of the demo's: chosen once, kept in the state directory (NAME.port)."""
+    path = Path(state_dir) / f"{name}.port"
     if not path.exists():
         Path(state_dir).mkdir(parents=True, exist_ok=True)
         path.write_text(str(free_port()))
     return int(path.read_text())
+
+
+def _bastion_port(state_dir: str) -> int:
+    """The demo bastion's loopback SSH port (local/ec2.yml)."""
+    return _kept_port(state_dir, "bastion")
 
 
 def start_detached(state_dir: str, port: int | None) -> str:
