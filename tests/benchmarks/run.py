@@ -3,6 +3,7 @@
     python -m tests.benchmarks.run site                 # first converge and no-op re-run of site.yml
     python -m tests.benchmarks.run overlap --rds 60 --elasticache 60 --acm 45
     python -m tests.benchmarks.run hosts --counts 1 4   # the hosts play with 1 and 4 web containers
+    python -m tests.benchmarks.run redeploy --counts 2 4  # a rolling redeploy under load, 2 and 4 web hosts
     python -m tests.benchmarks.run strategies           # the cloud play under linear and aws_intro_linear
     python -m tests.benchmarks.run targets              # every speed target: measured, limit, ratio, met
 
@@ -13,6 +14,9 @@ overlap: the cloud play with the RDS instance, the replication group and the cer
          `creating` / `PENDING_VALIDATION` for the given seconds (local/emulator/slow.py), against
          the slowest of them alone: the play should last about max(), not sum().
 hosts:   the hosts play's wall time with N web instances (containers) each.
+redeploy: with N web hosts deployed, `make demo-redeploy`'s play (a new revision, rolling) while a
+         steady load (--rate requests/s) goes through the load balancer's stand-in: requests served,
+         failed, and the longest time without a successful answer.
 targets: site and hosts (1 and 4 web hosts), then one line per speed target with
          the measured value, the limit and the ratio (the table on stderr, everything as JSON on stdout).
 strategies: the cloud play's first converge and no-op re-run under Ansible's stock `linear` and under
@@ -38,6 +42,7 @@ import boto3
 
 from local.emulator.recorder import Recording
 from local.emulator.server import MotoServer
+from local.steady_load import SteadyLoad
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -126,9 +131,10 @@ def managed_resources(moto: MotoServer) -> dict[str, int]:
     return dict(sorted((kind, n) for kind, n in kinds.items() if n))
 
 
-# What `make demo` runs between the cloud play and the hosts play: containers for the EC2 instances, for RDS and
-# ElastiCache, and the fixture app's repository (local/site.yml). Not the product's time: reported apart.
-STANDINS = ("local/ec2.yml", "local/services.yml", "local/fixture_app.yml")
+# What `make demo` runs between the cloud play and the hosts play: containers for the EC2 instances, for RDS,
+# ElastiCache and the load balancer, and the fixture app's repository (local/site.yml). Not the product's time:
+# reported apart.
+STANDINS = ("local/ec2.yml", "local/services.yml", "local/alb.yml", "local/fixture_app.yml")
 
 
 def bench_site(_args) -> dict:
@@ -173,6 +179,30 @@ def bench_hosts(args) -> dict:
                                "again_changed": again["changed"]}
     remove_containers()
     return {"serial": args.serial or "automatic (all at once when nothing serves, else 50%)", "web_hosts": results}
+
+
+def bench_redeploy(args) -> dict:
+    """A rolling redeploy of N web hosts under a steady load through the load balancer's stand-in."""
+    results = {}
+    for count in args.counts:
+        remove_containers()
+        with MotoServer() as moto:
+            playbook(moto, "playbooks/cloud.yml", "-e", f"network_web_instance_count={count}")
+            playbook(moto, *STANDINS)
+            playbook(moto, "playbooks/hosts.yml")
+            env = moto.environ(REGION)
+            site = f"https://127.0.0.1:{env['AWS_INTRO_SITE_TLS_PORT']}/"
+            with SteadyLoad(site, rate=args.rate, ca_file=f"{moto.workdir}/services/redis/ca.crt") as load:
+                time.sleep(5)
+                deploy = playbook(moto, "local/redeploy.yml", "-e", "demo_revision=benchmark")
+                time.sleep(5)
+        summary = load.summary()
+        results[str(count)] = {"redeploy_s": deploy["wall_s"], "requests": summary.requests,
+                               "failed": len(summary.failed), "longest_gap_s": round(summary.longest_gap, 2),
+                               "answers_by_host": summary.hosts, "answers_by_revision": summary.revisions}
+        print(f"{count} web hosts: redeploy {deploy['wall_s']} s, {summary}", file=sys.stderr)
+    remove_containers()
+    return {"rate_per_s": args.rate, "web_hosts": results}
 
 
 def bench_strategies(_args) -> dict:
@@ -239,6 +269,10 @@ def main(argv: list[str] | None = None) -> int:
     hosts.add_argument("--counts", type=int, nargs="+", default=[1, 4])
     hosts.add_argument("--serial", help="stack_web_serial for the hosts play (default: the play chooses)")
     hosts.set_defaults(run=bench_hosts)
+    redeploy = sub.add_parser("redeploy")
+    redeploy.add_argument("--counts", type=int, nargs="+", default=[2, 4])
+    redeploy.add_argument("--rate", type=float, default=20.0, help="requests per second (default 20)")
+    redeploy.set_defaults(run=bench_redeploy)
     sub.add_parser("strategies").set_defaults(run=bench_strategies)
     targets = sub.add_parser("targets")
     targets.add_argument("--no-hosts", action="store_true", help="leave out the 1 and 4 web hosts runs")

@@ -4,23 +4,28 @@
 play builds every AWS resource in moto, the stack's key pair included; local/ec2.yml boots a container
 running sshd for each web instance and the bastion, at the instance's private address, with the key
 pair's public key as cloud-init would put it; a MariaDB + Redis container stands in for RDS and
-ElastiCache (db.home, cache.home). The real aws_ec2 inventory reaches the web hosts over SSH through the
-bastion, as on AWS, and the hosts play deploys the offline fixture app to every host at once (no target
-serves yet). Then `make demo-redeploy` ships a new revision while both hosts serve: in batches, taking each
-host out of the ALB target group while puma restarts. Then `local/smoke.yml` (a request to each host's nginx from
-the bastion) and `playbooks/report.yml`. It must pass and print no warning. Then, on that stack: a second
-run and a check run that change nothing, what each role's tag selects (the host roles' tags and the
-database's run alone), the aws inventory's SSH path, and the report's content (what AWS holds, a box per
-instance, no secret, a second report only reads).
+ElastiCache (db.home, cache.home), HAProxy for the load balancer (on loopback ports, with the listeners
+ELBv2 holds; the emulator gives it the target group's targets and reports its health checks). The real
+aws_ec2 inventory reaches the web hosts over SSH through the bastion, as on AWS, and the hosts play deploys
+the offline fixture app to every host at once (no target serves yet). Then `local/smoke.yml` (a request to
+each host's nginx from the bastion, then the site through the load balancer's stand-in) and
+`playbooks/report.yml`; the last line names the site. It must pass and print no warning. Then, under a steady
+load through the stand-in, `make demo-redeploy` ships a revision that does not boot (the deploy stops at the
+first host, which stays out of the target group), then a good one, rolling: no request may fail. Then, on
+that stack: a second run and a check run of the hosts that change nothing, what each role's tag selects
+(the host roles' tags and the app's run alone), the aws inventory's SSH path, and the report's content
+(what AWS holds, a box per instance, no secret, a second report only reads).
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
 import subprocess
 import sys
+import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +35,7 @@ import pytest
 
 from local.emulator.recorder import Recording
 from local.emulator.server import DEFAULT_REGION, _bastion_port, environ_for
+from local.steady_load import SteadyLoad
 from tests.integration.ansible_runner import _RECAP, REPO, PlayResult, ansible_env, run_playbook
 from tests.integration.report_files import PARTS, STACK, boxes, files, only_reads, parts, report, web_instance_ids
 
@@ -166,7 +172,8 @@ def test_site_builds_the_stack_and_deploys_every_web_host(site, web_hosts, aws):
     bastion = [i["InstanceId"] for i in instances(aws, "bastion")]
     assert len(bastion) == 1
     running = {c["Names"]: c["State"] for c in stack_containers()}
-    assert running == {**dict.fromkeys(web_hosts + bastion, "running"), "sample-services": "running"}
+    assert running == {**dict.fromkeys(web_hosts + bastion, "running"), "sample-services": "running",
+                       "sample-alb": "running"}
     # Every instance was launched with the stack's key pair, which the web containers trust.
     assert {i["KeyName"] for i in instances(aws, "web") + instances(aws, "bastion")} == {"sample"}
 
@@ -184,6 +191,23 @@ def test_make_demo_ends_with_the_smoke_test_and_the_report(demo, site, web_hosts
     pages = re.findall(r"(http://[\d.]+:3000/) used MySQL and Redis: mysql_visits=\d+ redis_visits=\d+", smoke.stdout)
     assert len(set(pages)) == len(web_hosts), smoke.stdout[-3000:]
     assert "The stack's report and diagram are in reports/." in demo.stdout
+
+
+def test_make_demo_ends_with_the_site_and_the_smoke_test_saw_every_host_through_it(demo, site, aws):
+    _site, smoke, _report = demo.plays
+    assert demo.stdout.rstrip().splitlines()[-1] == f"site: http://127.0.0.1:{demo.env['AWS_INTRO_SITE_PORT']}/"
+    served = re.search(r"http://127\.0\.0\.1:\d+/ is served by (\S+) and (\S+)\"", smoke.stdout)
+    assert served, smoke.stdout[-3000:]
+    assert sorted(served.groups()) == sorted(hostnames(aws).values())
+
+
+def test_the_stand_ins_http_listener_redirects_to_https_as_the_dns_role_set_it(demo, site):
+    # The stack has a domain: port 80 redirects to 443 (here the loopback ports standing for them).
+    connection = http.client.HTTPConnection("127.0.0.1", int(demo.env["AWS_INTRO_SITE_PORT"]), timeout=30)
+    connection.request("GET", "/visits?x=1", headers={"Host": "aws-intro-sample.com"})
+    answer = connection.getresponse()
+    assert (answer.status, answer.getheader("Location")) == \
+        (301, f"https://aws-intro-sample.com:{demo.env['AWS_INTRO_SITE_TLS_PORT']}/visits?x=1")
 
 
 def test_the_app_reaches_redis_over_tls_with_the_auth_token(site, web_hosts, aws):
@@ -311,27 +335,85 @@ def test_the_first_deploy_does_every_host_at_once_with_nothing_to_drain(site, we
     assert target_states(aws) == dict.fromkeys(web_hosts, "healthy")
 
 
-@pytest.fixture(scope="module")
-def redeploy(demo, site):
-    """`make demo-redeploy`: a new revision of the fixture app, deployed while both hosts serve."""
-    proc = make("demo-redeploy", f"DEMO_DIR={demo.state}", "DEMO_ARGS=-e demo_revision=second")
-    return PlayResult(rc=proc.returncode, stdout=proc.stdout + proc.stderr,
+def hostnames(aws) -> dict:
+    """{instance id: host name} of the web instances (the fixture app's page names its host)."""
+    return {i["InstanceId"]: i["PrivateDnsName"].split(".")[0] for i in instances(aws, "web")}
+
+
+@dataclass
+class Redeploy:
+    play: PlayResult
+    load: SteadyLoad
+    deploy: tuple[float, float]  # when `make demo-redeploy` started and ended, in the load's seconds
+
+
+def redeploy_under_load(demo, *args: str) -> Redeploy:
+    """`make demo-redeploy DEMO_ARGS=...` while 20 requests a second go to the site through the load balancer's
+    stand-in (its HTTPS listener, the local CA's certificate), from 5 s before to 5 s after."""
+    site_url = f"https://127.0.0.1:{demo.env['AWS_INTRO_SITE_TLS_PORT']}/"
+    with SteadyLoad(site_url, ca_file=str(demo.state / "services" / "redis" / "ca.crt")) as load:
+        time.sleep(5)
+        start = load.now()
+        proc = make("demo-redeploy", f"DEMO_DIR={demo.state}", f"DEMO_ARGS={' '.join(args)}")
+        end = load.now()
+        time.sleep(5)
+    play = PlayResult(rc=proc.returncode, stdout=proc.stdout + proc.stderr,
                       recap={m["host"]: m.groupdict() for m in _RECAP.finditer(proc.stdout)})
+    print(f"make demo-redeploy {' '.join(args)}: {load.summary()}")  # the figures, with -s or on a failure
+    return Redeploy(play, load, (start, end))
 
 
-def test_a_redeploy_rolls_one_host_at_a_time_and_each_serves_the_new_revision(redeploy, web_hosts, aws):
-    assert redeploy.rc == 0, redeploy.stdout[-6000:]
-    # Two batches of one host (stack_web_serial 50%): one host out of the load balancer at a time.
-    assert redeploy.stdout.count("PLAY [Configure the web hosts]") == 2
-    left = handler_results(redeploy.stdout, "Take the host out of the load balancer before puma restarts")
-    back = handler_results(redeploy.stdout, "Put the host back into the load balancer and wait until it is healthy")
+@pytest.fixture(scope="module")
+def broken(demo, site):
+    """`make demo-redeploy` of a revision that does not boot (its config.ru raises), while both hosts serve."""
+    return redeploy_under_load(demo, "-e demo_revision=broken", "-e demo_broken=true",
+                               "-e rails_app_health_check_timeout=15")
+
+
+@pytest.fixture(scope="module")
+def redeploy(demo, broken):
+    """Then a good revision, which repairs the host the broken one stopped at and rolls to the other."""
+    return redeploy_under_load(demo, "-e demo_revision=second")
+
+
+def test_a_broken_revision_stops_at_the_first_host_which_stays_out_and_no_request_fails(broken, aws):
+    names = hostnames(aws)
+    assert broken.play.rc != 0, broken.play.stdout[-6000:]
+    assert broken.play.stdout.count("PLAY [Configure the web hosts]") == 1  # the next batch did not start
+    # The rescued request's failure, then the message that names the host and the check.
+    failed = re.findall(r"^\[ERROR\]: Task failed: Action failed: (i-\w+): (.*)$", broken.play.stdout, re.M)
+    assert len(failed) == 1, broken.play.stdout[-6000:]
+    host, message = failed[0]
+    assert message.startswith("the app did not answer 200 at http://127.0.0.1:3000/ within 15 s (last answer: "), message
+    assert "The host stays out of the load balancer's target group." in message
+    (other,) = set(names) - {host}
+    assert target_states(aws) == {other: "healthy"}
+    load = broken.load
+    assert load.summary().failed == [], load.summary().failed[:5]
+    assert set(load.summary(until=broken.deploy[0]).hosts) == set(names.values())  # both served before
+    after = load.summary(since=broken.deploy[1])
+    assert (set(after.hosts), set(after.revisions)) == ({names[other]}, {"fixture-1"}), after
+
+
+def test_a_redeploy_rolls_one_host_at_a_time_with_no_failed_request_to_the_new_revision(redeploy, web_hosts, aws):
+    assert redeploy.play.rc == 0, redeploy.play.stdout[-6000:]
+    # Two batches of one host (stack_web_serial 50%): one host out of the load balancer at a time. The host
+    # the broken revision stopped at is out already; it comes back first.
+    assert redeploy.play.stdout.count("PLAY [Configure the web hosts]") == 2
+    left = handler_results(redeploy.play.stdout, "Take the host out of the load balancer before puma restarts")
+    back = handler_results(redeploy.play.stdout,
+                           "Put the host back into the load balancer and wait until it is healthy")
     assert sorted(re.findall(r"\[(i-\w+) -> localhost\]", "\n".join(left))) == web_hosts, left
-    assert all(line.startswith("changed:") for line in left + back), left + back
+    assert [line.split(":")[0] for line in back] == ["changed", "changed"], back
     assert target_states(aws) == dict.fromkeys(web_hosts, "healthy")
     for instance in instances(aws, "web"):  # the hosts' private addresses are reachable from this machine
         with urllib.request.urlopen(f"http://{instance['PrivateIpAddress']}:3000/", timeout=30) as page:
             assert page.read().decode().rstrip().endswith("revision=second"), instance["InstanceId"]
-    assert warnings(redeploy.stdout) == []
+    load = redeploy.load
+    assert load.summary().failed == [], load.summary().failed[:5]
+    after = load.summary(since=redeploy.deploy[1])
+    assert (set(after.hosts), set(after.revisions)) == (set(hostnames(aws).values()), {"second"}), after
+    assert warnings(redeploy.play.stdout) == []
 
 
 def test_second_run_changes_nothing(site, web_hosts, aws_env):
@@ -346,9 +428,10 @@ def test_second_run_changes_nothing(site, web_hosts, aws_env):
                handler_results(again.stdout, "Take the host out of the load balancer before puma restarts"))
 
 
-def test_check_mode_on_the_converged_stack_changes_nothing(site, web_hosts, aws_env):
-    # Both hosts in one batch: the serial deploy is proved above, and this halves the run.
-    check = run_playbook("local/site.yml", aws_env, check=True, args=("-e", "stack_web_serial=100%"))
+def test_check_mode_on_the_converged_hosts_changes_nothing(site, web_hosts, aws_env):
+    # The hosts play: each cloud role's check mode on its converged resources is its own test file's (and the
+    # second run above proves the whole site). Both hosts in one batch: the serial deploy is proved above.
+    check = run_playbook("hosts.yml", aws_env, check=True, args=("-e", "stack_web_serial=100%"))
     assert check.rc == 0, check.stdout[-4000:]
     assert {host: check.count("changed", host) for host in check.recap} == dict.fromkeys(check.recap, 0), \
         check.changed_tasks()
