@@ -384,7 +384,8 @@ def test_a_broken_revision_stops_at_the_first_host_which_stays_out_and_no_reques
     failed = re.findall(r"^\[ERROR\]: Task failed: Action failed: (i-\w+): (.*)$", broken.play.stdout, re.M)
     assert len(failed) == 1, broken.play.stdout[-6000:]
     host, message = failed[0]
-    assert message.startswith("the app did not answer 200 at http://127.0.0.1:3000/ within 15 s (last answer: "), message
+    assert message.startswith("the app did not answer 200 at http://127.0.0.1:3000/ within 15 s (last answer: "), \
+        message
     assert "The host stays out of the load balancer's target group." in message
     (other,) = set(names) - {host}
     assert target_states(aws) == {other: "healthy"}
