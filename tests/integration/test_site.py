@@ -92,6 +92,7 @@ class Demo:
     plays: list[PlayResult]  # site, smoke, report: one per PLAY RECAP
     env: dict
     state: Path  # DEMO_DIR
+    out: str  # the standard output alone (Ansible writes its warnings to the standard error)
 
 
 def make(*args: str, timeout: int = 3600) -> subprocess.CompletedProcess:
@@ -126,7 +127,7 @@ def demo(tmp_path_factory):
     port = (state / "moto.port").read_text().strip() if (state / "moto.port").exists() else "0"
     env = environ_for(f"http://127.0.0.1:{port}", DEFAULT_REGION, str(state), _bastion_port(str(state)))
     yield Demo(rc=proc.returncode, stdout=proc.stdout + proc.stderr, plays=split_plays(proc.stdout), env=env,
-               state=state)
+               state=state, out=proc.stdout)
     make("demo-down", f"DEMO_DIR={state}")
 
 
@@ -195,8 +196,8 @@ def test_make_demo_ends_with_the_smoke_test_and_the_report(demo, site, web_hosts
 
 def test_make_demo_ends_with_the_site_and_the_smoke_test_saw_every_host_through_it(demo, site, aws):
     _site, smoke, _report = demo.plays
-    assert demo.stdout.rstrip().splitlines()[-1] == f"site: http://127.0.0.1:{demo.env['AWS_INTRO_SITE_PORT']}/"
-    served = re.search(r"http://127\.0\.0\.1:\d+/ is served by (\S+) and (\S+)\"", smoke.stdout)
+    assert demo.out.rstrip().splitlines()[-1] == f"site: http://127.0.0.1:{demo.env['AWS_INTRO_SITE_PORT']}/"
+    served = re.search(r"http://127\.0\.0\.1:\d+/ is served by (\S+) and (\S+)$", smoke.stdout, re.M)
     assert served, smoke.stdout[-3000:]
     assert sorted(served.groups()) == sorted(hostnames(aws).values())
 
@@ -432,7 +433,7 @@ def test_second_run_changes_nothing(site, web_hosts, aws_env):
 def test_check_mode_on_the_converged_hosts_changes_nothing(site, web_hosts, aws_env):
     # The hosts play: each cloud role's check mode on its converged resources is its own test file's (and the
     # second run above proves the whole site). Both hosts in one batch: the serial deploy is proved above.
-    check = run_playbook("hosts.yml", aws_env, check=True, args=("-e", "stack_web_serial=100%"))
+    check = run_playbook("playbooks/hosts.yml", aws_env, check=True, args=("-e", "stack_web_serial=100%"))
     assert check.rc == 0, check.stdout[-4000:]
     assert {host: check.count("changed", host) for host in check.recap} == dict.fromkeys(check.recap, 0), \
         check.changed_tasks()
