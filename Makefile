@@ -17,7 +17,7 @@ DEMO_DIR ?= .demo
 TEST_STRATEGY ?= aws_intro_linear
 integration: export ANSIBLE_STRATEGY = $(TEST_STRATEGY)
 
-.PHONY: help ee-context setup lint sanity unit integration docker molecule molecule-app molecule-rbenv molecule-openssl11 test demo demo-redeploy demo-shell demo-down clean
+.PHONY: help ee-context setup lint sanity unit integration docker molecule molecule-app molecule-rbenv molecule-openssl11 load-test test demo demo-redeploy demo-shell demo-down clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ molecule-rbenv: setup docker ## only the ruby role's rbenv scenario (builds Ruby
 
 molecule-openssl11: setup docker ## only the ruby role's OpenSSL 1.1 scenario (Ruby 2.7 on Debian 12, ~11 min)
 	tests/molecule.sh ruby_openssl11
+
+load-test: setup docker ## a rolling redeploy of 4 web hosts under 20 requests/s, no failed request (~20 min)
+	$(BIN)/python -m pytest -s tests/load
 
 # `make demo` from nothing is part of `make integration`: tests/integration/test_site.py runs it.
 test: setup ## everything CI runs: lint, sanity, unit, integration (make demo from nothing included), molecule
