@@ -939,25 +939,30 @@ def fix_elbv2_alb_standin() -> None:
                 return
             draining = group.__dict__.get("layer_draining_until", {})
             now = time.monotonic()
+            sent = False  # read the servers again only when a command changed them
             for target_id, target in group.targets.items():
                 server = servers.get(target_id)
                 if server is not None:
                     if server.status in ("DRAIN", "MAINT"):  # registered again while it drained
                         api.restart(group.name, target_id)
+                        sent = True
                     continue
                 instance = backend.ec2_backend.get_instance_by_id(target_id) if target_id.startswith("i-") else None
                 if getattr(instance, "private_ip", None):
                     port = int(target["Port"])
                     api.add(group.name, target_id, instance.private_ip, port, check_of(group, port))
+                    sent = True
             for name, server in servers.items():
                 if name in group.targets:
                     continue
                 if draining.get(name, 0) > now:
                     if server.status != "DRAIN":
                         api.drain(group.name, name)
+                        sent = True
                 else:
                     api.remove(group.name, name)
-            group.__dict__["layer_standin_servers"] = api.servers(group.name)
+                    sent = True
+            group.__dict__["layer_standin_servers"] = api.servers(group.name) if sent else servers
         except StandInError as error:
             _say(f"ALB stand-in: {error}")
 
