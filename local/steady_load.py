@@ -1,6 +1,6 @@
 """A steady, bounded load on the site while a deploy runs: what a visitor would have seen.
 
-    with SteadyLoad("https://127.0.0.1:PORT/", ca_file=".demo/services/redis/ca.crt") as load:
+    with SteadyLoad("https://127.0.0.1:PORT/", ca_file=".demo/ca/ca.crt") as load:
         ...  # the deploy
     print(load.summary())
 

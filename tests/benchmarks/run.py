@@ -192,7 +192,7 @@ def bench_redeploy(args) -> dict:
             playbook(moto, "playbooks/hosts.yml")
             env = moto.environ(REGION)
             site = f"https://127.0.0.1:{env['AWS_INTRO_SITE_TLS_PORT']}/"
-            with SteadyLoad(site, rate=args.rate, ca_file=f"{moto.workdir}/services/redis/ca.crt") as load:
+            with SteadyLoad(site, rate=args.rate, ca_file=f"{moto.workdir}/ca/ca.crt") as load:
                 time.sleep(5)
                 deploy = playbook(moto, "local/redeploy.yml", "-e", "demo_revision=benchmark")
                 time.sleep(5)

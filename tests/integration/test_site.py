@@ -353,7 +353,7 @@ def redeploy_under_load(demo, *args: str) -> Redeploy:
     """`make demo-redeploy DEMO_ARGS=...` while 20 requests a second go to the site through the load balancer's
     stand-in (its HTTPS listener, the local CA's certificate), from 5 s before to 5 s after."""
     site_url = f"https://127.0.0.1:{demo.env['AWS_INTRO_SITE_TLS_PORT']}/"
-    with SteadyLoad(site_url, ca_file=str(demo.state / "services" / "redis" / "ca.crt")) as load:
+    with SteadyLoad(site_url, ca_file=str(demo.state / "ca" / "ca.crt")) as load:
         time.sleep(5)
         start = load.now()
         proc = make("demo-redeploy", f"DEMO_DIR={demo.state}", f"DEMO_ARGS={' '.join(args)}")
