@@ -104,18 +104,21 @@ class RuntimeApi:
         self.run(f"set server {backend}/{name} state maint", f"del server {backend}/{name}")
 
 
-def target_health(server: ServerState | None) -> tuple[str, str | None, str | None]:
+def target_health(server: ServerState | None, deciding: bool = False) -> tuple[str, str | None, str | None]:
     """(State, Reason, Description) as DescribeTargetHealth gives them, for a registered target's server.
 
     ELBv2 API Reference, TargetHealth: ``initial`` (Elb.InitialHealthChecking) until the first health
     checks decide, ``healthy``, ``unhealthy`` with Target.ResponseCodeMismatch, Target.Timeout or
-    Target.FailedHealthChecks.
+    Target.FailedHealthChecks. ``deciding``: the target is new (registered, not healthy since) and fewer
+    than UnhealthyThresholdCount check intervals have passed, so failed checks cannot have decided yet
+    (ALB user guide, "Health checks for your target groups": a target becomes unhealthy after
+    UnhealthyThresholdCount consecutive failed checks); HAProxy, which starts the server down, cannot tell.
     """
     if server is None:
         return "initial", "Elb.RegistrationInProgress", "Target registration is in progress"
     if server.status.startswith("UP"):  # "UP 1/3": a check failed, not enough to take it out yet
         return "healthy", None, None
-    if server.status.startswith("DOWN") and server.check_status in ("", "INI", "L7OK"):
+    if server.status.startswith("DOWN") and (deciding or server.check_status in ("", "INI", "L7OK")):
         return "initial", "Elb.InitialHealthChecking", "Initial health checks in progress"
     if server.check_status == "L7STS":
         return ("unhealthy", "Target.ResponseCodeMismatch",

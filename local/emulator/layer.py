@@ -907,8 +907,9 @@ def fix_elbv2_alb_standin() -> None:
     ELB's control plane drives the load balancer (local/emulator/alb_standin.py): a registered instance
     becomes a server at its private address, on the group's health check port, path (the stand-in's
     configuration) and thresholds, at the group's interval shortened to LAYER_ELBV2_HEALTH_CHECK_SECONDS
-    at most; a deregistered one drains, then is removed after the delay (fix_elbv2_deregistration_draining).
-    Without the stand-in, fix_elbv2_target_health_checks answers.
+    at most; a new one whose checks fail stays ``initial`` until UnhealthyThresholdCount intervals have passed
+    (HAProxy starts it down and cannot tell); a deregistered one drains, then is removed after the delay
+    (fix_elbv2_deregistration_draining). Without the stand-in, fix_elbv2_target_health_checks answers.
     """
     from moto.elbv2.models import ELBv2Backend, FakeHealthStatus, FakeTargetGroup
 
@@ -938,19 +939,23 @@ def fix_elbv2_alb_standin() -> None:
             if servers is None:
                 return
             draining = group.__dict__.get("layer_draining_until", {})
+            # New targets whose failed checks cannot have reached UnhealthyThresholdCount yet (target_health).
+            deciding = group.__dict__.setdefault("layer_standin_deciding_until", {})
             now = time.monotonic()
             sent = False  # read the servers again only when a command changed them
             for target_id, target in group.targets.items():
                 server = servers.get(target_id)
+                check = check_of(group, int(target["Port"]))
                 if server is not None:
                     if server.status in ("DRAIN", "MAINT"):  # registered again while it drained
                         api.restart(group.name, target_id)
+                        deciding[target_id] = now + check.unhealthy_threshold * check.interval_seconds
                         sent = True
                     continue
                 instance = backend.ec2_backend.get_instance_by_id(target_id) if target_id.startswith("i-") else None
                 if getattr(instance, "private_ip", None):
-                    port = int(target["Port"])
-                    api.add(group.name, target_id, instance.private_ip, port, check_of(group, port))
+                    api.add(group.name, target_id, instance.private_ip, int(target["Port"]), check)
+                    deciding[target_id] = now + check.unhealthy_threshold * check.interval_seconds
                     sent = True
             for name, server in servers.items():
                 if name in group.targets:
@@ -962,7 +967,11 @@ def fix_elbv2_alb_standin() -> None:
                 else:
                     api.remove(group.name, name)
                     sent = True
-            group.__dict__["layer_standin_servers"] = api.servers(group.name) if sent else servers
+            servers = api.servers(group.name) if sent else servers
+            for name, server in (servers or {}).items():
+                if server.status.startswith("UP"):  # healthy once: later failures decide at HAProxy's `fall`
+                    deciding.pop(name, None)
+            group.__dict__["layer_standin_servers"] = servers
         except StandInError as error:
             _say(f"ALB stand-in: {error}")
 
@@ -990,7 +999,8 @@ def fix_elbv2_alb_standin() -> None:
         registered = self.targets.get(target["Id"])
         if servers is None or registered is None:
             return original_health_for(self, target, ec2_backend)
-        state, reason, description = target_health(servers.get(target["Id"]))
+        deciding = self.__dict__.get("layer_standin_deciding_until", {}).get(target["Id"], 0) > time.monotonic()
+        state, reason, description = target_health(servers.get(target["Id"]), deciding)
         return FakeHealthStatus(target["Id"], registered["Port"], self.health_check_port, state, reason, description)
 
     ELBv2Backend.register_targets = register_targets

@@ -150,10 +150,27 @@ def test_a_registered_target_becomes_a_server_that_waits_for_its_checks(haproxy)
 def test_describe_target_health_reports_the_failed_checks(haproxy):
     elb, arn, (instance,) = target_group()
     elb.register_targets(TargetGroupArn=arn, Targets=[{"Id": instance, "Port": 3000}])
+    haproxy.servers[instance].update(status="UP", check_status="L7OK", check_code="200")
+    assert states(elb, arn) == {instance: ("healthy", None)}
     haproxy.servers[instance].update(status="DOWN", check_status="L7STS", check_code="502")
     assert states(elb, arn) == {instance: ("unhealthy", "Target.ResponseCodeMismatch")}
     haproxy.servers[instance].update(status="DOWN", check_status="L4CON", check_code="")
     assert states(elb, arn) == {instance: ("unhealthy", "Target.FailedHealthChecks")}
+
+
+def test_a_new_target_whose_checks_fail_stays_initial_until_the_unhealthy_threshold(aws, monkeypatch):
+    # UnhealthyThresholdCount 2 at an interval shortened to 0.2 s: failed checks decide after 0.4 s.
+    monkeypatch.setenv("LAYER_ELBV2_HEALTH_CHECK_SECONDS", "0.2")
+    haproxy = RuntimeApiStandIn(str(aws), "web")
+    try:
+        elb, arn, (instance,) = target_group()
+        elb.register_targets(TargetGroupArn=arn, Targets=[{"Id": instance, "Port": 3000}])
+        haproxy.servers[instance].update(status="DOWN", check_status="L7STS", check_code="502")
+        assert states(elb, arn) == {instance: ("initial", "Elb.InitialHealthChecking")}
+        time.sleep(0.45)
+        assert states(elb, arn) == {instance: ("unhealthy", "Target.ResponseCodeMismatch")}
+    finally:
+        haproxy.close()
 
 
 def test_a_deregistered_target_drains_then_its_server_is_deleted(haproxy):
@@ -215,3 +232,12 @@ def test_without_a_backend_for_the_group_the_layers_own_check_answers(aws, monke
 ])
 def test_haproxys_check_states_are_elbs_target_states(status, check, code, expected):
     assert target_health(ServerState("i-1", "10.0.0.10:3000", status, check, code))[:2] == expected
+
+
+@pytest.mark.parametrize(("status", "check", "expected"), [
+    ("DOWN", "L7STS", "initial"),  # failed checks of a new target: not enough of them yet
+    ("DOWN", "L4CON", "initial"),
+    ("UP", "L7OK", "healthy"),
+])
+def test_a_new_targets_checks_decide_only_after_the_threshold(status, check, expected):
+    assert target_health(ServerState("i-1", "10.0.0.10:3000", status, check, ""), deciding=True)[0] == expected
