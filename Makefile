@@ -100,7 +100,7 @@ demo: setup docker ## build the stack in the local emulator (containers stand in
 	@echo "changes nothing; 'make demo-shell' gives a shell"
 	@echo "with AWS_ENDPOINT_URL set (try: ansible-inventory --graph);"
 	@echo "'make demo-down' stops it and removes the containers."
-	@echo "site: http://127.0.0.1:$$(cat $(DEMO_DIR)/site-http.port)/"
+	@echo "site: http://127.0.0.1:$$(cat $(DEMO_DIR)/site.port)/"
 
 demo-redeploy: setup ## commit a new revision of the demo's app and deploy it, rolling (after make demo)
 	eval "$$($(BIN)/python -m local.emulator.server env --state-dir $(DEMO_DIR) --region $(STACK_REGION))" && \

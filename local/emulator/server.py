@@ -143,13 +143,12 @@ def environ_for(url: str, region: str = DEFAULT_REGION, local_dir: str | None = 
                 bastion_port: int | None = None) -> dict:
     """The emulator's address for boto3, the modules and the inventory; and for the local layer
     (inventories/local, local/), where the stack's private key lives, the bastion's SSH port and the
-    load balancer stand-in's ports."""
+    load balancer stand-in's port."""
     local = {}
     if local_dir:
-        # The load balancer stand-in's loopback ports (local/alb.yml): its HTTP and HTTPS listeners.
+        # The load balancer stand-in's loopback port (local/alb.yml): its HTTP and HTTPS listeners.
         local = {"AWS_INTRO_LOCAL_DIR": str(Path(local_dir).resolve()),
-                 "AWS_INTRO_SITE_PORT": str(_kept_port(local_dir, "site-http")),
-                 "AWS_INTRO_SITE_TLS_PORT": str(_kept_port(local_dir, "site-https"))}
+                 "AWS_INTRO_SITE_PORT": str(_kept_port(local_dir, "site"))}
     if bastion_port:
         local["AWS_INTRO_BASTION_PORT"] = str(bastion_port)
     return {

@@ -191,7 +191,7 @@ def bench_redeploy(args) -> dict:
             playbook(moto, *STANDINS)
             playbook(moto, "playbooks/hosts.yml")
             env = moto.environ(REGION)
-            site = f"https://127.0.0.1:{env['AWS_INTRO_SITE_TLS_PORT']}/"
+            site = f"https://127.0.0.1:{env['AWS_INTRO_SITE_PORT']}/"
             with SteadyLoad(site, rate=args.rate, ca_file=f"{moto.workdir}/ca/ca.crt") as load:
                 time.sleep(5)
                 deploy = playbook(moto, "local/redeploy.yml", "-e", "demo_revision=benchmark")

@@ -4,7 +4,7 @@
 play builds every AWS resource in moto, the stack's key pair included; local/ec2.yml boots a container
 running sshd for each web instance and the bastion, at the instance's private address, with the key
 pair's public key as cloud-init would put it; a MariaDB + Redis container stands in for RDS and
-ElastiCache (db.home, cache.home), HAProxy for the load balancer (on loopback ports, with the listeners
+ElastiCache (db.home, cache.home), HAProxy for the load balancer (on one loopback port, with the listeners
 ELBv2 holds; the emulator gives it the target group's targets and reports its health checks). The real
 aws_ec2 inventory reaches the web hosts over SSH through the bastion, as on AWS, and the hosts play deploys
 the offline fixture app to every host at once (no target serves yet). Then `local/smoke.yml` (a request to
@@ -24,6 +24,7 @@ import http.client
 import json
 import os
 import re
+import ssl
 import subprocess
 import sys
 import time
@@ -204,12 +205,18 @@ def test_make_demo_ends_with_the_site_and_the_smoke_test_saw_every_host_through_
 
 
 def test_the_stand_ins_http_listener_redirects_to_https_as_the_dns_role_set_it(demo, site):
-    # The stack has a domain: port 80 redirects to 443 (here the loopback ports standing for them).
-    connection = http.client.HTTPConnection("127.0.0.1", int(demo.env["AWS_INTRO_SITE_PORT"]), timeout=30)
+    # The stack has a domain: port 80 redirects to 443, both on the one loopback port standing for the load
+    # balancer's address (HTTP or TLS told apart by the client's first bytes).
+    port = int(demo.env["AWS_INTRO_SITE_PORT"])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     connection.request("GET", "/visits?x=1", headers={"Host": "aws-intro-sample.com"})
     answer = connection.getresponse()
-    assert (answer.status, answer.getheader("Location")) == \
-        (301, f"https://aws-intro-sample.com:{demo.env['AWS_INTRO_SITE_TLS_PORT']}/visits?x=1")
+    assert (answer.status, answer.getheader("Location")) == (301, f"https://aws-intro-sample.com:{port}/visits?x=1")
+    # The HTTPS listener on the same port, its certificate from the local CA, for 127.0.0.1 too.
+    tls = http.client.HTTPSConnection("127.0.0.1", port, timeout=30,
+                                      context=ssl.create_default_context(cafile=str(demo.state / "ca" / "ca.crt")))
+    tls.request("GET", "/", headers={"Host": "aws-intro-sample.com"})
+    assert tls.getresponse().status == 200
 
 
 def test_the_app_reaches_redis_over_tls_with_the_auth_token(site, web_hosts, aws):
@@ -352,7 +359,7 @@ class Redeploy:
 def redeploy_under_load(demo, *args: str) -> Redeploy:
     """`make demo-redeploy DEMO_ARGS=...` while 20 requests a second go to the site through the load balancer's
     stand-in (its HTTPS listener, the local CA's certificate), from 5 s before to 5 s after."""
-    site_url = f"https://127.0.0.1:{demo.env['AWS_INTRO_SITE_TLS_PORT']}/"
+    site_url = f"https://127.0.0.1:{demo.env['AWS_INTRO_SITE_PORT']}/"
     with SteadyLoad(site_url, ca_file=str(demo.state / "ca" / "ca.crt")) as load:
         time.sleep(5)
         start = load.now()

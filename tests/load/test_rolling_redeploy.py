@@ -34,7 +34,7 @@ def stack():
 
 def test_four_hosts_roll_to_a_new_revision_with_no_failed_request(stack):
     env = stack.environ(REGION)
-    site = f"https://127.0.0.1:{env['AWS_INTRO_SITE_TLS_PORT']}/"
+    site = f"https://127.0.0.1:{env['AWS_INTRO_SITE_PORT']}/"
     with SteadyLoad(site, ca_file=f"{stack.workdir}/ca/ca.crt") as load:
         time.sleep(5)
         start = load.now()
