@@ -945,18 +945,18 @@ def fix_elbv2_alb_standin() -> None:
             sent = False  # read the servers again only when a command changed them
             for target_id, target in group.targets.items():
                 server = servers.get(target_id)
-                check = check_of(group, int(target["Port"]))
-                if server is not None:
-                    if server.status in ("DRAIN", "MAINT"):  # registered again while it drained
-                        api.restart(group.name, target_id)
-                        deciding[target_id] = now + check.unhealthy_threshold * check.interval_seconds
-                        sent = True
+                if server is not None and server.status not in ("DRAIN", "MAINT"):
                     continue
-                instance = backend.ec2_backend.get_instance_by_id(target_id) if target_id.startswith("i-") else None
-                if getattr(instance, "private_ip", None):
+                check = check_of(group, int(target["Port"]))
+                if server is not None:  # registered again while it drained
+                    api.restart(group.name, target_id)
+                else:
+                    instance = backend.ec2_backend.get_instance_by_id(target_id) if target_id.startswith("i-") else None
+                    if not getattr(instance, "private_ip", None):
+                        continue
                     api.add(group.name, target_id, instance.private_ip, int(target["Port"]), check)
-                    deciding[target_id] = now + check.unhealthy_threshold * check.interval_seconds
-                    sent = True
+                deciding[target_id] = now + check.unhealthy_threshold * check.interval_seconds
+                sent = True
             for name, server in servers.items():
                 if name in group.targets:
                     continue
