@@ -5,6 +5,7 @@
     python -m tests.benchmarks.run hosts --counts 1 4   # the hosts play with 1 and 4 web containers
     python -m tests.benchmarks.run redeploy --counts 2 4  # a rolling redeploy under load, 2 and 4 web hosts
     python -m tests.benchmarks.run strategies           # the cloud play under linear and aws_intro_linear
+    python -m tests.benchmarks.run accelerator          # the cloud play with the botocore model cache off and on
     python -m tests.benchmarks.run targets              # every speed target: measured, limit, ratio, met
 
 site:    wall time of the cloud play and of the hosts play (site.yml is the two), per role
@@ -19,6 +20,8 @@ redeploy: with N web hosts deployed, `make demo-redeploy`'s play (a new revision
          failed, and the longest time without a successful answer.
 targets: site and hosts (1 and 4 web hosts), then one line per speed target with
          the measured value, the limit and the ratio (the table on stderr, everything as JSON on stdout).
+accelerator: the cloud play's first converge and no-op re-run under Mitogen with the venv's botocore model
+         cache (accelerators/aws_intro_botocore_cache.py) off and on, each on a fresh emulator, and the ratios.
 strategies: the cloud play's first converge and no-op re-run under Ansible's stock `linear` and under
          the checkout's `aws_intro_linear` (Mitogen for Ansible), each on a fresh emulator, and the
          ratios stock / Mitogen; the changed counts show both give the same result.
@@ -30,6 +33,7 @@ stack's containers before and after. Results go to stdout and, with --json FILE,
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -61,11 +65,12 @@ def remove_containers() -> None:
         subprocess.run(["docker", "rm", "-f", *ids], capture_output=True, check=False)
 
 
-def playbook(moto: MotoServer, path: str, *args: str, strategy: str | None = None) -> dict:
+def playbook(moto: MotoServer, path: str, *args: str, strategy: str | None = None,
+             extra_env: dict[str, str] | None = None) -> dict:
     """Run one playbook against the emulator; wall time, per-role times, API calls, recap."""
     env = {**os.environ, **moto.environ(REGION), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
            "ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_roles,ansible.posix.profile_tasks",
-           "PATH": f"{BIN}:{os.environ['PATH']}"}
+           "PATH": f"{BIN}:{os.environ['PATH']}", **(extra_env or {})}
     if strategy:
         env.update(ANSIBLE_STRATEGY=strategy, ANSIBLE_STRATEGY_PLUGINS=str(ROOT / "strategy_plugins"))
     command = [str(BIN / "ansible-playbook"), "-i", "inventories/local", path, *args]
@@ -220,6 +225,24 @@ def bench_strategies(_args) -> dict:
                                    "again": round(stock["again_s"] / mitogen["again_s"], 2)}}
 
 
+def bench_accelerator(_args) -> dict:
+    """The cloud play under Mitogen with the venv's botocore model cache (accelerators/) off, then on."""
+    if importlib.util.find_spec("aws_intro_botocore_cache") is None:
+        raise SystemExit("the accelerator is not installed in this venv: run make setup")
+    results = {}
+    for label, switch in (("off", "0"), ("on", "1")):
+        with MotoServer() as moto:
+            runs = [playbook(moto, "playbooks/cloud.yml", strategy="aws_intro_linear",
+                             extra_env={"AWS_INTRO_BOTOCORE_CACHE": switch}) for _ in ("first", "again")]
+        results[label] = {"first_s": runs[0]["wall_s"], "again_s": runs[1]["wall_s"],
+                          "changed": [run["changed"] for run in runs], "api_calls": [run["api_calls"] for run in runs]}
+        print(f"botocore model cache {label}: first converge {runs[0]['wall_s']} s, no-op {runs[1]['wall_s']} s",
+              file=sys.stderr)
+    off, on = results["off"], results["on"]
+    return {"cloud_play": results, "off_over_on": {"first": round(off["first_s"] / on["first_s"], 2),
+                                                   "again": round(off["again_s"] / on["again_s"], 2)}}
+
+
 # The cloud play's first converge on this 2-core machine when the targets were set (issue: 157 s).
 FIRST_CONVERGE_BEFORE_S = 157.0
 
@@ -229,8 +252,8 @@ def bench_targets(args) -> dict:
     site = bench_site(args)
     hosts = bench_hosts(argparse.Namespace(counts=[1, 4], serial=None))["web_hosts"] if not args.no_hosts else {}
     first, again = site["runs"]["first"], site["runs"]["again"]
-    site_first = first["cloud"]["wall_s"] + first["hosts"]["wall_s"]
-    site_again = again["cloud"]["wall_s"] + again["hosts"]["wall_s"]
+    site_first = round(first["cloud"]["wall_s"] + first["hosts"]["wall_s"], 1)
+    site_again = round(again["cloud"]["wall_s"] + again["hosts"]["wall_s"], 1)
     resources = site["managed_resources_total"]
     rows = [
         ("no-op site.yml / first converge", f"{site_again} s / {site_first} s", "<= 0.25", site_again / site_first),
@@ -274,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     redeploy.add_argument("--rate", type=float, default=20.0, help="requests per second (default 20)")
     redeploy.set_defaults(run=bench_redeploy)
     sub.add_parser("strategies").set_defaults(run=bench_strategies)
+    sub.add_parser("accelerator").set_defaults(run=bench_accelerator)
     targets = sub.add_parser("targets")
     targets.add_argument("--no-hosts", action="store_true", help="leave out the 1 and 4 web hosts runs")
     targets.set_defaults(run=bench_targets)
