@@ -30,7 +30,7 @@ $(BIN)/ansible-playbook: requirements.txt requirements-test.txt
 
 # The venv's accelerator (accelerators/aws_intro_botocore_cache.py): every Python of the venv shares botocore's
 # parsed service models between the boto3 sessions of one process. Under Mitogen, where a play's modules run in one
-# interpreter, it saves about 0.17 s per AWS module task (measured: README, "Speed").
+# interpreter, it saves about 0.17 s per AWS module task (measured: README, "How it is tested").
 $(VENV)/.accelerators: $(BIN)/ansible-playbook accelerators/aws_intro_botocore_cache.py
 	$(BIN)/python accelerators/aws_intro_botocore_cache.py
 	@touch $@

@@ -210,19 +210,23 @@ def bench_redeploy(args) -> dict:
     return {"rate_per_s": args.rate, "web_hosts": results}
 
 
+def cloud_first_and_again(**how) -> dict:
+    """The cloud play's first converge and its no-op re-run on a fresh emulator (`how`: playbook()'s keywords)."""
+    with MotoServer() as moto:
+        first = playbook(moto, "playbooks/cloud.yml", **how)
+        again = playbook(moto, "playbooks/cloud.yml", **how)
+    return {"first_s": first["wall_s"], "again_s": again["wall_s"], "changed": [first["changed"], again["changed"]],
+            "api_calls": [first["api_calls"], again["api_calls"]]}
+
+
+def ratios(slower: dict, faster: dict) -> dict:
+    return {"first": round(slower["first_s"] / faster["first_s"], 2),
+            "again": round(slower["again_s"] / faster["again_s"], 2)}
+
+
 def bench_strategies(_args) -> dict:
-    results = {}
-    for strategy in ("linear", "aws_intro_linear"):
-        with MotoServer() as moto:
-            first = playbook(moto, "playbooks/cloud.yml", strategy=strategy)
-            again = playbook(moto, "playbooks/cloud.yml", strategy=strategy)
-        results[strategy] = {"first_s": first["wall_s"], "again_s": again["wall_s"],
-                             "changed": [first["changed"], again["changed"]],
-                             "api_calls": [first["api_calls"], again["api_calls"]]}
-    stock, mitogen = results["linear"], results["aws_intro_linear"]
-    return {"cloud_play": results,
-            "stock_over_mitogen": {"first": round(stock["first_s"] / mitogen["first_s"], 2),
-                                   "again": round(stock["again_s"] / mitogen["again_s"], 2)}}
+    results = {strategy: cloud_first_and_again(strategy=strategy) for strategy in ("linear", "aws_intro_linear")}
+    return {"cloud_play": results, "stock_over_mitogen": ratios(results["linear"], results["aws_intro_linear"])}
 
 
 def bench_accelerator(_args) -> dict:
@@ -231,16 +235,11 @@ def bench_accelerator(_args) -> dict:
         raise SystemExit("the accelerator is not installed in this venv: run make setup")
     results = {}
     for label, switch in (("off", "0"), ("on", "1")):
-        with MotoServer() as moto:
-            runs = [playbook(moto, "playbooks/cloud.yml", strategy="aws_intro_linear",
-                             extra_env={"AWS_INTRO_BOTOCORE_CACHE": switch}) for _ in ("first", "again")]
-        results[label] = {"first_s": runs[0]["wall_s"], "again_s": runs[1]["wall_s"],
-                          "changed": [run["changed"] for run in runs], "api_calls": [run["api_calls"] for run in runs]}
-        print(f"botocore model cache {label}: first converge {runs[0]['wall_s']} s, no-op {runs[1]['wall_s']} s",
-              file=sys.stderr)
-    off, on = results["off"], results["on"]
-    return {"cloud_play": results, "off_over_on": {"first": round(off["first_s"] / on["first_s"], 2),
-                                                   "again": round(off["again_s"] / on["again_s"], 2)}}
+        results[label] = cloud_first_and_again(strategy="aws_intro_linear",
+                                               extra_env={"AWS_INTRO_BOTOCORE_CACHE": switch})
+        print(f"botocore model cache {label}: first converge {results[label]['first_s']} s, "
+              f"no-op {results[label]['again_s']} s", file=sys.stderr)
+    return {"cloud_play": results, "off_over_on": ratios(results["off"], results["on"])}
 
 
 # The cloud play's first converge on this 2-core machine when the targets were set (issue: 157 s).
