@@ -581,6 +581,22 @@ def test_no_secret_in_the_report_or_the_output(reported, aws):
         assert name == app_secret or f"`{name}`" in markdown  # the parameter's name is shown instead
 
 
+def test_the_cloud_plays_summary_shows_each_roles_outputs_and_no_secret(demo, site, aws):
+    """The cloud play's last task prints every <role>_outputs (not the task's own __outputs), without a secret."""
+    after = demo.stdout.split("TASK [Show what the stack is made of", 1)[1]
+    lines = re.split(r"^(?:TASK|PLAY) ", after, maxsplit=1, flags=re.M)[0].splitlines()
+    shown = [line.strip().rstrip(":") for line in lines if re.match(r"^ {8}\w+:$", line)]
+    assert sorted(shown) == [f"{role}_outputs" for role in sorted(CLOUD_TAGS)], shown
+    pages = aws("ssm").get_paginator("get_parameters_by_path").paginate(
+        Path=f"/{STACK}", Recursive=True, WithDecryption=True)
+    secrets = [p for page in pages for p in page["Parameters"] if p["Type"] == "SecureString"]
+    assert len(secrets) >= 4
+    summary = "\n".join(lines)
+    for parameter in secrets:
+        assert parameter["Value"] not in summary, parameter["Name"]
+    assert "master_password_parameter" in summary  # a parameter's name is shown, its value never
+
+
 def test_second_report_only_reads_and_changes_nothing(reported, aws_env):
     _first, report_dir = reported
     before = files(report_dir)
