@@ -1390,6 +1390,61 @@ def fix_route53_changes_pending() -> None:
     Route53.get_change = get_change
 
 
+def fix_route53_alias_dns_name_as_aws_stores_it() -> None:
+    """Route 53 keeps an alias target's DNS name in lower case with a final dot, whatever the request wrote.
+
+    AWS: ListResourceRecordSets returns AliasTarget.DNSName as e.g. "dualstack.sample-alb-1.ap-northeast-2.elb.
+    amazonaws.com." for a record created with "Sample-ALB-1.ap-northeast-2.elb.amazonaws.com" (reported in
+    ansible/ansible#29858 and community.aws#192: amazon.aws.route53, which compares the record set it would write
+    with the one AWS returns, then reports an alias record changed on every run unless its value is written that
+    way; aws-controllers-k8s/community#2982: "AWS always returns AliasTarget.DNSName with a trailing dot").
+    moto 5 echoes the name back as sent.
+    """
+    from moto.route53.models import RecordSet
+
+    original_init = RecordSet.__init__
+
+    def __init__(self, kwargs):  # type: ignore[no-untyped-def]
+        original_init(self, kwargs)
+        target = self.alias_target
+        if isinstance(target, dict) and isinstance(target.get("DNSName"), str):
+            name = target["DNSName"].lower()
+            self.alias_target = {**target, "DNSName": name if name.endswith(".") else name + "."}
+
+    RecordSet.__init__ = __init__
+
+
+def fix_route53_create_refused_only_for_the_same_name_and_type() -> None:
+    """CREATE is refused only when a record set of that name and type (and set identifier) exists.
+
+    AWS: Route 53 API Reference, ChangeResourceRecordSets, Change.Action: "CREATE: Creates a resource record set
+    that has the specified values"; it fails with InvalidChangeBatch "Tried to create resource record set
+    [name='...', type='...'] but it already exists" when that record set exists. moto 5 refuses a CREATE it has
+    seen before in the zone's journal whenever any record set sorts at or after that name and type (it lists
+    from there), so a record deleted by hand and created again (an MX beside a TXT of the same name) is refused,
+    and amazon.aws.route53, which takes that message for "nothing to do", reports it unchanged and missing.
+    Here the exact check is made first, and the CREATE then goes to moto as the UPSERT it then is.
+    """
+    from moto.route53.exceptions import ResourceRecordAlreadyExists
+    from moto.route53.models import Route53Backend
+
+    original = Route53Backend.change_resource_record_sets
+
+    def change_resource_record_sets(self, zoneid, change_list):  # type: ignore[no-untyped-def]
+        zone = self.get_hosted_zone(zoneid)
+        for change in change_list:
+            wanted = change["ResourceRecordSet"]
+            name = wanted["Name"].rstrip(".").lower() + "."
+            if change["Action"] == "CREATE" and any(
+                    (record.name.rstrip(".").lower() + ".", record.type, record.set_identifier)
+                    == (name, wanted["Type"], wanted.get("SetIdentifier")) for record in zone.rrsets):
+                raise ResourceRecordAlreadyExists(name=name, _type=wanted["Type"])
+        changes = [{**change, "Action": "UPSERT"} if change["Action"] == "CREATE" else change for change in change_list]
+        return original(self, zoneid, changes)
+
+    Route53Backend.change_resource_record_sets = change_resource_record_sets
+
+
 def fix_certificate_not_attachable_just_after_issue() -> None:
     """For a few seconds after ACM reports a certificate ISSUED, Elastic Load Balancing does not find it.
 
@@ -1589,7 +1644,8 @@ FIXES = (fix_nat_gateway_tag_resource_type, fix_dashboard_body_validation, fix_r
          fix_public_images_of_other_accounts,
          fix_list_hosted_zones_by_name_pages, fix_delete_vpc_with_endpoints, fix_rds_orderable_mysql_options,
          fix_rds_describe_option_groups_by_engine, fix_lingering_network_interfaces,
-         fix_instance_profile_propagation, fix_route53_changes_pending,
+         fix_instance_profile_propagation, fix_route53_changes_pending, fix_route53_alias_dns_name_as_aws_stores_it,
+         fix_route53_create_refused_only_for_the_same_name_and_type,
          fix_certificate_not_attachable_just_after_issue, fix_throttling)
 
 

@@ -50,6 +50,17 @@ class PlayResult:
         return tasks
 
 
+def handler_results(stdout: str, name: str) -> list[str]:
+    """The result lines ("changed: [i-...]") of every run of the handler or task called `name`."""
+    results, inside = [], False
+    for line in stdout.splitlines():
+        if line.startswith(("TASK [", "RUNNING HANDLER [")):
+            inside = name in line
+        elif inside and re.match(r"^(ok|changed|skipping|failed|fatal): \[", line):
+            results.append(line)
+    return results
+
+
 def ansible_env(extra: dict | None = None) -> dict:
     bindir = str(Path(sys.executable).parent)
     return {

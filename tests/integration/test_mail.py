@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.integration.ansible_runner import run_playbook
+from tests.integration.ansible_runner import handler_results, run_playbook
 
 REGION = "ap-northeast-2"
 DOMAIN = "aws-intro-sample.com"  # stack_domain of the local inventory
@@ -83,6 +83,12 @@ def access_keys(aws):
 def records(aws, zone_id):
     sets = aws("route53").list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
     return {(r["Name"].rstrip("."), r["Type"]): [v["Value"] for v in r.get("ResourceRecords", [])] for r in sets}
+
+
+def record_set_calls(calls: dict, method: str) -> list[int]:
+    """The counts of ListResourceRecordSets (GET) or ChangeResourceRecordSets (POST), one per zone called."""
+    return [n for call, n in calls.items()
+            if call.startswith(f"route53:{method} ") and call.rstrip("/").endswith("/rrset")]
 
 
 def test_converge_publishes_the_smtp_settings_and_where_the_credentials_are(converged, outputs, aws):
@@ -155,6 +161,31 @@ def test_second_run_changes_nothing(converged, outputs, aws_env, aws, recording,
     assert calls.get("iam:ListAccessKeys", 0) >= 2, calls
     assert not {"iam:CreateAccessKey", "iam:DeleteAccessKey", "ssm:PutParameter"} & set(calls), calls
     assert [k["AccessKeyId"] for k in access_keys(aws)] == [credentials(aws)["username"]]
+    # The zone's records are listed once for the six (amazon.aws.route53 alone lists them for each), none written.
+    assert record_set_calls(calls, "GET") == [1], calls
+    assert record_set_calls(calls, "POST") == [], calls
+
+
+def test_a_record_changed_or_removed_by_hand_is_written_again_and_no_other(converged, zone_id, aws_env, aws,
+                                                                          recording):
+    route53 = aws("route53")
+    before = records(aws, zone_id)
+    sets = route53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
+    dmarc = next(r for r in sets if r["Name"] == f"_dmarc.{DOMAIN}." and r["Type"] == "TXT")
+    mx = next(r for r in sets if r["Name"] == f"mail.{DOMAIN}." and r["Type"] == "MX")
+    route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [
+        {"Action": "UPSERT", "ResourceRecordSet": {**dmarc, "ResourceRecords": [{"Value": '"v=DMARC1; p=reject"'}]}},
+        {"Action": "DELETE", "ResourceRecordSet": mx}]})
+    with recording() as rec:
+        again = converge(aws_env)
+    assert again.rc == 0, again.stdout[-4000:]
+    assert again.changed == 1, again.changed_tasks()
+    written = handler_results(again.stdout, "DKIM CNAMEs, MAIL FROM MX and SPF, DMARC")
+    assert sorted(written) == [f"changed: [localhost] => (item=MX mail.{DOMAIN})",
+                               f"changed: [localhost] => (item=TXT _dmarc.{DOMAIN})"], written
+    calls = rec.summary()["by_call"]
+    assert record_set_calls(calls, "POST") == [2], calls
+    assert records(aws, zone_id) == before
 
 
 def test_check_mode_on_the_converged_stack_reports_no_change(converged, aws_env, aws):

@@ -38,7 +38,7 @@ import pytest
 from local.emulator.recorder import Recording
 from local.emulator.server import DEFAULT_REGION, _bastion_port, environ_for
 from local.steady_load import SteadyLoad
-from tests.integration.ansible_runner import _RECAP, REPO, PlayResult, ansible_env, run_playbook
+from tests.integration.ansible_runner import _RECAP, REPO, PlayResult, ansible_env, handler_results, run_playbook
 from tests.integration.report_files import PARTS, STACK, boxes, files, only_reads, parts, report, web_instance_ids
 
 CLOUD_TAGS = ["network", "storage", "database", "cache", "dns", "mail", "monitoring"]
@@ -65,17 +65,6 @@ def stack_containers() -> list[dict]:
     out = subprocess.run(["docker", "ps", "-a", "--filter", "label=aws_intro.stack=sample", "--format", "{{json .}}"],
                          capture_output=True, text=True, check=True, timeout=60).stdout
     return [json.loads(line) for line in out.splitlines()]
-
-
-def handler_results(stdout: str, name: str) -> list[str]:
-    """The result lines ("changed: [i-...]") of every run of the handler or task called `name`."""
-    results, inside = [], False
-    for line in stdout.splitlines():
-        if line.startswith(("TASK [", "RUNNING HANDLER [")):
-            inside = name in line
-        elif inside and re.match(r"^(ok|changed|skipping|failed|fatal): \[", line):
-            results.append(line)
-    return results
 
 
 def warnings(stdout: str) -> list[str]:
