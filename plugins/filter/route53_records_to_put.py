@@ -13,7 +13,7 @@ description:
   - Given records as the options of M(amazon.aws.route53) with O(amazon.aws.route53#module:state=present) and
     the record sets a zone holds (one M(amazon.aws.route53_info) C(query=record_sets) read), returns the records
     that are missing or differ, so that the module is called only for those.
-  - The comparison is the module's own (amazon.aws 10): the record set its options make (the name in lower
+  - The comparison is the module's own (amazon.aws 10). The record set its options make (the name in lower
     case with a final dot, the type, the TTL and the values in the given order; for an alias the target's
     zone, DNS name and target-health flag, without TTL or values) must equal the record set of that name
     and type that ListResourceRecordSets returns, key for key. A record this filter leaves out is one the
