@@ -114,51 +114,55 @@ def test_option_groups_listed_by_engine_answer_a_list_even_an_empty_one(monkeypa
         rds.describe_option_groups(OptionGroupName="missing")
 
 
-def test_an_alias_targets_dns_name_reads_back_in_lower_case_with_a_final_dot(monkeypatch):
-    from moto.route53.models import RecordSet
+class Zone:
+    """A hosted zone example.com in moto in-process: one change at a time, and its record sets as listed."""
+
+    def __init__(self):
+        self.route53 = boto3.client("route53", region_name="us-east-1")
+        self.id = self.route53.create_hosted_zone(Name="example.com", CallerReference="1")["HostedZone"]["Id"]
+
+    def change(self, action, record_set):
+        self.route53.change_resource_record_sets(HostedZoneId=self.id, ChangeBatch={"Changes": [
+            {"Action": action, "ResourceRecordSet": record_set}]})
+
+    def listed(self):
+        return self.route53.list_resource_record_sets(HostedZoneId=self.id)["ResourceRecordSets"]
+
+
+@pytest.fixture
+def zone(monkeypatch):
+    """The zone, with the layer's Route 53 fixes applied (undone after the test)."""
+    from moto.route53.models import RecordSet, Route53Backend
 
     monkeypatch.setattr(RecordSet, "__init__", RecordSet.__init__)
-    layer.fix_route53_alias_dns_name_as_aws_stores_it()
-    with mock_aws():
-        route53 = boto3.client("route53", region_name="us-east-1")
-        zone = route53.create_hosted_zone(Name="example.com", CallerReference="1")["HostedZone"]["Id"]
-        sent = {"Sample-ALB-1.ap-northeast-2.elb.amazonaws.com": "sample-alb-1.ap-northeast-2.elb.amazonaws.com.",
-                "two.elb.amazonaws.com.": "two.elb.amazonaws.com."}
-        for number, name in enumerate(sent):
-            route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{
-                "Action": "UPSERT", "ResourceRecordSet": {
-                    "Name": f"r{number}.example.com", "Type": "A",
-                    "AliasTarget": {"HostedZoneId": "ZWKZPGTI48KDX", "DNSName": name, "EvaluateTargetHealth": True}}}]})
-        listed = route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
-        assert [r["AliasTarget"]["DNSName"] for r in listed if r["Type"] == "A"] == list(sent.values())
-        assert {r["Type"] for r in listed if "AliasTarget" not in r} == {"NS", "SOA"}
-
-
-def test_a_record_set_deleted_then_created_again_is_created(monkeypatch):
-    from botocore.exceptions import ClientError
-    from moto.route53.models import Route53Backend
-
     monkeypatch.setattr(Route53Backend, "change_resource_record_sets", Route53Backend.change_resource_record_sets)
+    layer.fix_route53_alias_dns_name_as_aws_stores_it()
     layer.fix_route53_create_refused_only_for_the_same_name_and_type()
     with mock_aws():
-        route53 = boto3.client("route53", region_name="us-east-1")
-        zone = route53.create_hosted_zone(Name="example.com", CallerReference="1")["HostedZone"]["Id"]
-        mx = {"Name": "mail.example.com.", "Type": "MX", "TTL": 300,
-              "ResourceRecords": [{"Value": "10 mx.example.net"}]}
-        txt = {"Name": "mail.example.com.", "Type": "TXT", "TTL": 300, "ResourceRecords": [{"Value": '"v=spf1 ~all"'}]}
+        yield Zone()
 
-        def change(action, record_set):
-            route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [
-                {"Action": action, "ResourceRecordSet": record_set}]})
 
-        def held():
-            return sorted((r["Name"], r["Type"]) for r in route53.list_resource_record_sets(
-                HostedZoneId=zone)["ResourceRecordSets"] if r["Type"] in ("MX", "TXT"))
+def test_an_alias_targets_dns_name_reads_back_in_lower_case_with_a_final_dot(zone):
+    sent = {"Sample-ALB-1.ap-northeast-2.elb.amazonaws.com": "sample-alb-1.ap-northeast-2.elb.amazonaws.com.",
+            "two.elb.amazonaws.com.": "two.elb.amazonaws.com."}
+    for number, name in enumerate(sent):
+        zone.change("UPSERT", {"Name": f"r{number}.example.com", "Type": "A", "AliasTarget": {
+            "HostedZoneId": "ZWKZPGTI48KDX", "DNSName": name, "EvaluateTargetHealth": True}})
+    listed = zone.listed()
+    assert [r["AliasTarget"]["DNSName"] for r in listed if r["Type"] == "A"] == list(sent.values())
+    assert {r["Type"] for r in listed if "AliasTarget" not in r} == {"NS", "SOA"}
 
-        change("CREATE", mx)
-        change("CREATE", txt)
-        change("DELETE", mx)
-        change("CREATE", mx)  # moto alone: "... but it already exists" (the TXT sorts after it)
-        assert held() == [("mail.example.com.", "MX"), ("mail.example.com.", "TXT")]
-        with pytest.raises(ClientError, match="but it already exists"):
-            change("CREATE", {**mx, "Name": "MAIL.example.com"})
+
+def test_a_record_set_deleted_then_created_again_is_created(zone):
+    from botocore.exceptions import ClientError
+
+    mx = {"Name": "mail.example.com.", "Type": "MX", "TTL": 300, "ResourceRecords": [{"Value": "10 mx.example.net"}]}
+    txt = {"Name": "mail.example.com.", "Type": "TXT", "TTL": 300, "ResourceRecords": [{"Value": '"v=spf1 ~all"'}]}
+    zone.change("CREATE", mx)
+    zone.change("CREATE", txt)
+    zone.change("DELETE", mx)
+    zone.change("CREATE", mx)  # moto alone: "... but it already exists" (the TXT sorts after it)
+    held = sorted((r["Name"], r["Type"]) for r in zone.listed() if r["Type"] in ("MX", "TXT"))
+    assert held == [("mail.example.com.", "MX"), ("mail.example.com.", "TXT")]
+    with pytest.raises(ClientError, match="but it already exists"):
+        zone.change("CREATE", {**mx, "Name": "MAIL.example.com"})
