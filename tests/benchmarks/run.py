@@ -6,6 +6,7 @@
     python -m tests.benchmarks.run redeploy --counts 2 4  # a rolling redeploy under load, 2 and 4 web hosts
     python -m tests.benchmarks.run strategies           # the cloud play under linear and aws_intro_linear
     python -m tests.benchmarks.run accelerator          # the cloud play with the botocore model cache off and on
+    python -m tests.benchmarks.run listing              # the cloud play, collections listed per module task or once
     python -m tests.benchmarks.run targets              # every speed target: measured, limit, ratio, met
 
 site:    wall time of the cloud play and of the hosts play (site.yml is the two), per role
@@ -22,6 +23,9 @@ targets: site and hosts (1 and 4 web hosts), then one line per speed target with
          the measured value, the limit and the ratio (the table on stderr, everything as JSON on stdout).
 accelerator: the cloud play's first converge and no-op re-run under Mitogen with the venv's botocore model
          cache (accelerators/aws_intro_botocore_cache.py) off and on, each on a fresh emulator, and the ratios.
+listing: the cloud play's first converge and no-op re-run under Mitogen with the installed collections listed for
+         each module task (Mitogen's own) and once per play (strategy_plugins/aws_intro_linear.py), each on a fresh
+         emulator, and the ratios.
 strategies: the cloud play's first converge and no-op re-run under Ansible's stock `linear` and under
          the checkout's `aws_intro_linear` (Mitogen for Ansible), each on a fresh emulator, and the
          ratios stock / Mitogen; the changed counts show both give the same result.
@@ -242,6 +246,17 @@ def bench_accelerator(_args) -> dict:
     return {"cloud_play": results, "off_over_on": ratios(results["off"], results["on"])}
 
 
+def bench_listing(_args) -> dict:
+    """The cloud play under Mitogen with the collections listed for each module task, then once per play."""
+    results = {}
+    for label, switch in (("per_task", "0"), ("once", "1")):
+        results[label] = cloud_first_and_again(strategy="aws_intro_linear",
+                                               extra_env={"AWS_INTRO_MITOGEN_COLLECTIONS_ONCE": switch})
+        print(f"collections listed {label.replace('_', ' ')}: first converge {results[label]['first_s']} s, "
+              f"no-op {results[label]['again_s']} s", file=sys.stderr)
+    return {"cloud_play": results, "per_task_over_once": ratios(results["per_task"], results["once"])}
+
+
 # The cloud play's first converge on this 2-core machine when the targets were set (issue: 157 s).
 FIRST_CONVERGE_BEFORE_S = 157.0
 
@@ -297,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     redeploy.set_defaults(run=bench_redeploy)
     sub.add_parser("strategies").set_defaults(run=bench_strategies)
     sub.add_parser("accelerator").set_defaults(run=bench_accelerator)
+    sub.add_parser("listing").set_defaults(run=bench_listing)
     targets = sub.add_parser("targets")
     targets.add_argument("--no-hosts", action="store_true", help="leave out the 1 and 4 web hosts runs")
     targets.set_defaults(run=bench_targets)
