@@ -25,7 +25,9 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Collection
 from pathlib import Path
 
 HOST = "127.0.0.1"
@@ -33,11 +35,25 @@ DEFAULT_REGION = "ap-northeast-2"
 AMIS_PATH = Path(__file__).with_name("amis.json")
 
 
-def free_port() -> int:
-    """Ask the kernel for a free TCP port on the loopback address."""
-    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+def free_port(avoid: Collection[int] = ()) -> int:
+    """Ask the kernel for a free TCP port on the loopback address, none of `avoid`.
+
+    `avoid`: ports chosen before and not bound yet (the bastion's and the load balancer stand-in's are bound by Docker
+    much later). The kernel may hand a port out again once the socket that asked for it is closed: measured here, 1 in
+    2,000 consecutive calls gave the same port twice, and a benchmark's stand-in then could not bind its port. A port
+    of `avoid` is kept bound while the kernel is asked again, so it cannot come back."""
+    held = []
+    try:
+        while True:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            held.append(sock)
+            sock.bind((HOST, 0))
+            port = sock.getsockname()[1]
+            if port not in avoid:
+                return port
+    finally:
+        for sock in held:
+            sock.close()
 
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +72,7 @@ class MotoServer:
         self.port = port or free_port()
         self.workdir = workdir or tempfile.mkdtemp(prefix="moto-")
         # The loopback port the local bastion container publishes its SSH on (local/ec2.yml).
-        self.bastion_port = bastion_port or free_port()
+        self.bastion_port = bastion_port or free_port(avoid={self.port})
         self.extra_env = env or {}
         self.process: subprocess.Popen | None = None
 
@@ -147,8 +163,9 @@ def environ_for(url: str, region: str = DEFAULT_REGION, local_dir: str | None = 
     local = {}
     if local_dir:
         # The load balancer stand-in's loopback port (local/alb.yml): its HTTP and HTTPS listeners.
+        taken = {urllib.parse.urlsplit(url).port, bastion_port} - {None}
         local = {"AWS_INTRO_LOCAL_DIR": str(Path(local_dir).resolve()),
-                 "AWS_INTRO_SITE_PORT": str(_kept_port(local_dir, "site"))}
+                 "AWS_INTRO_SITE_PORT": str(_kept_port(local_dir, "site", avoid=taken))}
     if bastion_port:
         local["AWS_INTRO_BASTION_PORT"] = str(bastion_port)
     return {
@@ -187,13 +204,19 @@ def _state(state_dir: str) -> tuple[Path, Path]:
     return path / "moto.pid", path / "moto.port"
 
 
-def _kept_port(state_dir: str, name: str) -> int:
-    """A loopback port of the demo's: chosen once, kept in the state directory (NAME.port)."""
+def _kept_port(state_dir: str, name: str, avoid: Collection[int] = ()) -> int:
+    """A loopback port of the demo's: chosen once, kept in the state directory (NAME.port), none of `avoid` and
+    none of the ports kept there already (the server's, the bastion's, the load balancer stand-in's)."""
     path = Path(state_dir) / f"{name}.port"
     if not path.exists():
         Path(state_dir).mkdir(parents=True, exist_ok=True)
-        path.write_text(str(free_port()))
+        path.write_text(str(free_port(avoid={*avoid, *_kept_ports(state_dir)})))
     return int(path.read_text())
+
+
+def _kept_ports(state_dir: str) -> set[int]:
+    """The ports kept in the state directory (NAME.port)."""
+    return {int(text) for text in (p.read_text().strip() for p in Path(state_dir).glob("*.port")) if text.isdigit()}
 
 
 def _bastion_port(state_dir: str) -> int:
@@ -215,6 +238,7 @@ def start_detached(state_dir: str, port: int | None) -> str:
         except (OSError, ValueError):
             pass
     Path(state_dir).mkdir(parents=True, exist_ok=True)
+    port = port or free_port(avoid=_kept_ports(state_dir))
     server = MotoServer(port=port, workdir=str(Path(state_dir).resolve())).start()
     pid_file.write_text(str(server.process.pid))
     port_file.write_text(str(server.port))
