@@ -66,12 +66,15 @@ class Run:
         return started[-1][1] if started else "(before the first task)"
 
 
-def _read(stream, run: Run, start: float, roles_started: threading.Event) -> None:
+def _read(stream, run: Run, start: float, roles_started: threading.Event, anchor: str,
+          anchored: threading.Event) -> None:
     for line in stream:
         run.lines.append((time.monotonic() - start, line.rstrip("\n")))
         if line.startswith(FIRST_ROLE_TASK) and not roles_started.is_set():
             run.roles_started = run.lines[-1][0]
             roles_started.set()
+        if roles_started.is_set() and line.startswith(anchor) and not anchored.is_set():
+            anchored.set()
 
 
 def _marked_processes(marker: str) -> dict[int, str]:
@@ -91,10 +94,12 @@ def _marked_processes(marker: str) -> dict[int, str]:
     return found
 
 
-def cloud(moto: MotoServer, kill_after: float | None = None, timeout: float = 1200) -> Run:
+def cloud(moto: MotoServer, kill_after: float | None = None, timeout: float = 1200,
+          after: str = FIRST_ROLE_TASK) -> Run:
     """Run playbooks/cloud.yml with VARS and the test inventory. With kill_after, SIGKILL its whole process
     group (ansible-playbook, its workers, Mitogen's and the modules' processes) that many seconds after the
-    first role's first task started, unless the play ended before."""
+    first task whose header starts with `after` once the roles started (default: the first role's first task),
+    unless the play ended before."""
     command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", INVENTORY,
                "-e", json.dumps(VARS), str(PLAYBOOK)]
     marker = f"AWS_INTRO_INTERRUPTED_RUN={uuid.uuid4().hex}"
@@ -102,13 +107,14 @@ def cloud(moto: MotoServer, kill_after: float | None = None, timeout: float = 12
     start = time.monotonic()
     proc = subprocess.Popen(command, cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    run, roles_started = Run(), threading.Event()
-    reader = threading.Thread(target=_read, args=(proc.stdout, run, start, roles_started), daemon=True)
+    run, roles_started, anchored = Run(), threading.Event(), threading.Event()
+    reader = threading.Thread(target=_read, args=(proc.stdout, run, start, roles_started, after, anchored),
+                              daemon=True)
     reader.start()
     if kill_after is None:
         proc.wait(timeout=timeout)
     else:
-        while not roles_started.wait(0.2) and proc.poll() is None:
+        while not anchored.wait(0.2) and proc.poll() is None:
             if time.monotonic() - start > timeout:
                 break
         try:
