@@ -233,27 +233,28 @@ def bench_strategies(_args) -> dict:
     return {"cloud_play": results, "stock_over_mitogen": ratios(results["linear"], results["aws_intro_linear"])}
 
 
+def cloud_switched_off_then_on(variable: str, what: str, off: str, on: str) -> dict:
+    """The cloud play under Mitogen with the environment switch `variable` at 0 (labelled `off`), then at 1 (`on`),
+    each on a fresh emulator; each pair of times is printed as `what <label>: ...`."""
+    results = {}
+    for label, switch in ((off, "0"), (on, "1")):
+        results[label] = cloud_first_and_again(strategy="aws_intro_linear", extra_env={variable: switch})
+        print(f"{what} {label.replace('_', ' ')}: first converge {results[label]['first_s']} s, "
+              f"no-op {results[label]['again_s']} s", file=sys.stderr)
+    return results
+
+
 def bench_accelerator(_args) -> dict:
     """The cloud play under Mitogen with the venv's botocore model cache (accelerators/) off, then on."""
     if importlib.util.find_spec("aws_intro_botocore_cache") is None:
         raise SystemExit("the accelerator is not installed in this venv: run make setup")
-    results = {}
-    for label, switch in (("off", "0"), ("on", "1")):
-        results[label] = cloud_first_and_again(strategy="aws_intro_linear",
-                                               extra_env={"AWS_INTRO_BOTOCORE_CACHE": switch})
-        print(f"botocore model cache {label}: first converge {results[label]['first_s']} s, "
-              f"no-op {results[label]['again_s']} s", file=sys.stderr)
+    results = cloud_switched_off_then_on("AWS_INTRO_BOTOCORE_CACHE", "botocore model cache", "off", "on")
     return {"cloud_play": results, "off_over_on": ratios(results["off"], results["on"])}
 
 
 def bench_listing(_args) -> dict:
     """The cloud play under Mitogen with the collections listed for each module task, then once per play."""
-    results = {}
-    for label, switch in (("per_task", "0"), ("once", "1")):
-        results[label] = cloud_first_and_again(strategy="aws_intro_linear",
-                                               extra_env={"AWS_INTRO_MITOGEN_COLLECTIONS_ONCE": switch})
-        print(f"collections listed {label.replace('_', ' ')}: first converge {results[label]['first_s']} s, "
-              f"no-op {results[label]['again_s']} s", file=sys.stderr)
+    results = cloud_switched_off_then_on("AWS_INTRO_MITOGEN_COLLECTIONS_ONCE", "collections listed", "per_task", "once")
     return {"cloud_play": results, "per_task_over_once": ratios(results["per_task"], results["once"])}
 
 
