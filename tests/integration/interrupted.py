@@ -66,14 +66,12 @@ class Run:
         return started[-1][1] if started else "(before the first task)"
 
 
-def _read(stream, run: Run, start: float, roles_started: threading.Event, anchor: str,
-          anchored: threading.Event) -> None:
+def _read(stream, run: Run, start: float, anchor: str, anchored: threading.Event) -> None:
     for line in stream:
         run.lines.append((time.monotonic() - start, line.rstrip("\n")))
-        if line.startswith(FIRST_ROLE_TASK) and not roles_started.is_set():
+        if run.roles_started is None and line.startswith(FIRST_ROLE_TASK):
             run.roles_started = run.lines[-1][0]
-            roles_started.set()
-        if roles_started.is_set() and line.startswith(anchor) and not anchored.is_set():
+        if run.roles_started is not None and line.startswith(anchor) and not anchored.is_set():
             anchored.set()
 
 
@@ -107,9 +105,8 @@ def cloud(moto: MotoServer, kill_after: float | None = None, timeout: float = 12
     start = time.monotonic()
     proc = subprocess.Popen(command, cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    run, roles_started, anchored = Run(), threading.Event(), threading.Event()
-    reader = threading.Thread(target=_read, args=(proc.stdout, run, start, roles_started, after, anchored),
-                              daemon=True)
+    run, anchored = Run(), threading.Event()
+    reader = threading.Thread(target=_read, args=(proc.stdout, run, start, after, anchored), daemon=True)
     reader.start()
     if kill_after is None:
         proc.wait(timeout=timeout)
