@@ -613,6 +613,16 @@ class ReplicationGroupManager:
         return True, {}
 
 
+def _ready(group, state):
+    """Whether the group as read is what ``wait`` waits for: available with every shard available (present),
+    or gone (absent)."""
+    if state == "absent":
+        return not group
+    return bool(group) and group["status"] == "available" and all(
+        node_group["status"] == "available" for node_group in group["node_groups"]
+    )
+
+
 def _diff_view(group):
     """The settings shown by --diff (no volatile endpoints or member lists)."""
     hidden = ("status", "node_groups", "member_clusters", "primary_endpoint", "reader_endpoint",
@@ -672,7 +682,10 @@ def main():
 
         result = predicted
         if not module.check_mode:
-            if module.params["wait"] and module.params["state"] == "present":
+            if not changed and (not module.params["wait"] or _ready(current, module.params["state"])):
+                # Nothing was sent and nothing is to be waited for: the group as read above is the result.
+                result = current or {}
+            elif module.params["wait"] and module.params["state"] == "present":
                 result = manager.wait_available()
             elif module.params["wait"] and changed:
                 result = manager.wait_for("deleted") or {}

@@ -403,3 +403,21 @@ def test_a_wait_that_fails_names_the_group_and_its_status(slept, status, message
     assert (msg, exception) == (message, "WaiterError")
     assert kwargs["replication_group"]["status"] == status
     assert slept == ([15] if status == "creating" else [])
+
+
+@pytest.mark.parametrize(
+    ("current", "state", "ready"),
+    [
+        pytest.param(group(), "present", True, id="available-with-its-shard"),
+        pytest.param(group(status="modifying"), "present", False, id="modifying"),
+        pytest.param(group(node_groups=[{"node_group_id": "0001", "status": "modifying", "members": []}]), "present",
+                     False, id="a-shard-still-modifying"),
+        pytest.param(None, "present", False, id="not-found-yet"),
+        pytest.param(None, "absent", True, id="gone"),
+        pytest.param(group(status="deleting"), "absent", False, id="still-deleting"),
+    ],
+)
+def test_an_unchanged_group_is_waited_for_only_when_not_ready(current, state, ready):
+    """With nothing sent, the group as first read is the result when it is already what `wait` waits for; the
+    module then neither waits nor reads the group again."""
+    assert erg._ready(current, state) is ready
