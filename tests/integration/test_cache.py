@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from tests.integration.ansible_runner import run_playbook
+from tests.integration.ansible_runner import handler_results, run_playbook
 
 INVENTORY = "tests/integration/inventory"
 TAGS = ("--tags", "cache")
@@ -119,6 +119,14 @@ def test_second_run_changes_nothing_and_never_shows_the_token(converged, group, 
     assert again.changed == 0, again.changed_tasks()
     # The group reports 7.1.x for the role's 7.1: no upgrade is sent for it.
     assert "elasticache:ModifyReplicationGroup" not in rec.summary()["by_call"], rec.summary()
+    # The start found the group available and changed nothing: neither the wait step nor the two publications of
+    # cache_outputs (the role's, then the wait step's) read the group again. One read of each kind in the run.
+    waits = handler_results(again.stdout, "Redis replication group (awaited until available)")
+    assert waits, again.stdout[-3000:]
+    assert all(line.startswith("skipping:") for line in waits), waits
+    reads = {call: n for call, n in rec.summary()["by_call"].items() if call.startswith("elasticache:")}
+    assert reads == {"elasticache:DescribeCacheSubnetGroups": 2, "elasticache:DescribeReplicationGroups": 1,
+                     "elasticache:DescribeCacheClusters": 1, "elasticache:ListTagsForResource": 1}, reads
     # The token is made once (64 letters and digits: ElastiCache refuses /, " and @, and a URL carries it
     # unescaped), nowhere in -vvv output or in cache_outputs, which name its parameter for the host that
     # needs it (rails_app puts it in the app's address: test_site reads each host's env file).
