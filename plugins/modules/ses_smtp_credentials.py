@@ -390,6 +390,14 @@ def ensure_absent(iam, ssm, original, params, check_mode):
     return True
 
 
+def final_state(iam, ssm, params, original, changed, predicted, check_mode):
+    """The state the module returns: the prediction in check mode; when nothing was sent, the state as read before
+    (reading it again would ask IAM and SSM the same questions); after a change, the state read again."""
+    if check_mode:
+        return predicted
+    return read_state(iam, ssm, params) if changed else original
+
+
 def to_result(state, params, rotated):
     """What the module returns: never a secret."""
     if state is None:
@@ -449,11 +457,10 @@ def main():
         else:
             account_id, partition = get_aws_account_info(module)
             arns = [identity_arn(partition, params["smtp_region"], account_id, i) for i in params["identities"]]
-            changed, final, rotated = ensure_present(
+            changed, predicted, rotated = ensure_present(
                 iam, ssm, original, params, arns, module.check_mode, module.no_log_values.add
             )
-            if not module.check_mode:
-                final = read_state(iam, ssm, params)
+            final = final_state(iam, ssm, params, original, changed, predicted, module.check_mode)
     except (AnsibleIAMError, AnsibleSSMError) as e:
         module.fail_json_aws_error(e)
 

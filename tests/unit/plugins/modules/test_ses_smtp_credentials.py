@@ -230,3 +230,44 @@ def test_the_result_holds_no_secret(clients, created):
     assert key_id in result
     assert secret not in result
     assert ses.smtp_password(secret, "ap-northeast-2") not in result
+
+
+def _count_calls(*clients_):
+    """The API calls the clients make from now on, by operation name."""
+    calls = []
+    for client in clients_:
+        client.meta.events.register("before-call", lambda model, **_: calls.append(model.name))
+    return calls
+
+
+def test_a_run_that_changes_nothing_returns_the_state_it_read_without_reading_again(clients, created):
+    iam, ssm = clients
+    _converge(iam, ssm, _params())
+    original = module.read_state(iam, ssm, _params())
+    changed, predicted, _rotated = module.ensure_present(iam, ssm, original, _params(), ARNS, False, set().add)
+    calls = _count_calls(iam, ssm)
+    final = module.final_state(iam, ssm, _params(), original, changed, predicted, False)
+    assert (changed, calls) == (False, [])
+    assert final == original
+    assert module.to_result(final, _params(), False)["smtp_username"] == next(iter(created))
+
+
+def test_a_run_that_changed_something_reads_the_state_again(clients, created):
+    iam, ssm = clients
+    original = module.read_state(iam, ssm, _params())
+    changed, predicted, _rotated = module.ensure_present(iam, ssm, original, _params(), ARNS, False, set().add)
+    calls = _count_calls(iam, ssm)
+    final = module.final_state(iam, ssm, _params(), original, changed, predicted, False)
+    assert changed
+    assert "GetUser" in calls
+    assert final == module.read_state(iam, ssm, _params())
+    assert final["key_ids"] == list(created)
+
+
+def test_check_mode_returns_the_prediction_without_reading(clients, created):
+    iam, ssm = clients
+    original = module.read_state(iam, ssm, _params())
+    changed, predicted, _rotated = module.ensure_present(iam, ssm, original, _params(), ARNS, True, set().add)
+    calls = _count_calls(iam, ssm)
+    assert module.final_state(iam, ssm, _params(), original, changed, predicted, True) is predicted
+    assert (changed, calls, created) == (True, [], {})
