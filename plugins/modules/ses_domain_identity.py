@@ -294,6 +294,12 @@ def ensure_absent(client, original, check_mode):
     return True, None
 
 
+def settled(changed, original, wait):
+    """Whether the identity as first read is the result: nothing was sent and there is nothing to wait for (no
+    ``wait``, or SES reports the domain verified already). Reading it again would ask SES the same three questions."""
+    return not changed and (not wait or (original or {}).get("verification_status") == "Success")
+
+
 def main():
     argument_spec = dict(
         state=dict(type="str", choices=["present", "absent"], default="present"),
@@ -323,9 +329,12 @@ def main():
         else:
             changed, result = ensure_present(client, original, module.params, module.check_mode)
             if not module.check_mode:
-                if module.params["wait"]:
-                    wait_for_verification(client, domain, module.params["wait_timeout"])
-                result = describe_domain_identity(client, domain)
+                if settled(changed, original, module.params["wait"]):
+                    result = original
+                else:
+                    if module.params["wait"]:
+                        wait_for_verification(client, domain, module.params["wait_timeout"])
+                    result = describe_domain_identity(client, domain)
     except AnsibleSESError as e:
         module.fail_json_aws_error(e)
 

@@ -160,6 +160,13 @@ def test_second_run_changes_nothing(converged, outputs, aws_env, aws, recording,
     assert calls.get("ssm:DescribeParameters", 0) >= 2, calls
     assert calls.get("iam:ListAccessKeys", 0) >= 2, calls
     assert not {"iam:CreateAccessKey", "iam:DeleteAccessKey", "ssm:PutParameter"} & set(calls), calls
+    # Nothing changed: the module returns what it read, without reading the user a second time.
+    assert calls.get("iam:GetUser") == 1, calls
+    # The identity is read once: ses_domain_identity returns what it read when it changed nothing and SES reports
+    # the domain verified, with nothing to wait for.
+    assert {call: n for call, n in calls.items() if call.startswith("ses:GetIdentity")} == {
+        "ses:GetIdentityVerificationAttributes": 1, "ses:GetIdentityDkimAttributes": 1,
+        "ses:GetIdentityMailFromDomainAttributes": 1}, calls
     assert [k["AccessKeyId"] for k in access_keys(aws)] == [credentials(aws)["username"]]
     # The zone's records are listed once for the six (amazon.aws.route53 alone lists them for each), none written.
     assert record_set_calls(calls, "GET") == [1], calls

@@ -161,3 +161,21 @@ def test_wait_ends_on_success_or_failure(stubbed, status, raises):
     else:
         ses.wait_for_verification(client, "example.com", timeout=60)
     assert slept == [15, 15]
+
+
+@pytest.mark.parametrize(
+    ("changed", "status", "wait", "settled"),
+    [
+        pytest.param(False, "Success", True, True, id="unchanged-verified-wait"),
+        pytest.param(False, "Pending", False, True, id="unchanged-no-wait"),
+        pytest.param(False, "Pending", True, False, id="unchanged-pending-wait"),
+        pytest.param(True, "Success", False, False, id="changed"),
+        pytest.param(True, "Success", True, False, id="changed-wait"),
+    ],
+)
+def test_the_identity_as_first_read_is_the_result_only_when_nothing_was_sent_or_awaited(changed, status, wait, settled):
+    assert module.settled(changed, {"verification_status": status}, wait) is settled
+
+
+def test_nothing_read_is_never_settled_for_a_wait():
+    assert module.settled(False, None, True) is False
