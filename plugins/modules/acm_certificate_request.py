@@ -440,6 +440,13 @@ def ensure_absent(client, found, check_mode):
     return True
 
 
+def settled(changed, current, wait):
+    """Whether the certificate as read before is the result: nothing was sent to ACM or Route 53 and nothing was
+    awaited (no ``wait``, or ACM had issued it already). Reading it again would repeat DescribeCertificate and
+    ListTagsForCertificate."""
+    return not changed and (not wait or current.get("status") == "ISSUED")
+
+
 def main():
     argument_spec = dict(
         state=dict(type="str", choices=["present", "absent"], default="present"),
@@ -479,7 +486,7 @@ def main():
             after = {}
         else:
             changed, after, records_changed = ensure_present(module, client, route53, params, found, module.check_mode)
-            if not module.check_mode:
+            if not module.check_mode and not settled(changed, after, params["wait"]):
                 arn = after["certificate_arn"]
                 after = normalize_certificate(describe_certificate(client, arn), get_certificate_tags(client, arn))
     except (AnsibleACMError, AnsibleRoute53Error) as e:

@@ -296,3 +296,17 @@ def test_ensure_absent_refuses_a_certificate_in_use():
     with pytest.raises(acm_utils.AnsibleACMError, match="in use: arn:cert by arn:listener"):
         module.ensure_absent(client, found, False)
     client.delete_certificate.assert_not_called()
+
+
+@pytest.mark.parametrize(
+    ("changed", "status", "wait", "settled"),
+    [
+        pytest.param(False, "ISSUED", True, True, id="unchanged-issued-wait"),
+        pytest.param(False, "PENDING_VALIDATION", False, True, id="unchanged-no-wait"),
+        pytest.param(False, "PENDING_VALIDATION", True, False, id="unchanged-awaited-issue"),
+        pytest.param(True, "ISSUED", False, False, id="changed"),
+    ],
+)
+def test_the_certificate_as_read_before_is_the_result_only_when_nothing_was_sent_or_awaited(changed, status, wait,
+                                                                                            settled):
+    assert module.settled(changed, {"status": status}, wait) is settled
