@@ -10,7 +10,7 @@ import urllib.parse
 
 import pytest
 
-from tests.integration.ansible_runner import run_playbook
+from tests.integration.ansible_runner import handler_results, run_playbook
 
 INVENTORY = "tests/integration/inventory"
 PLAYBOOK = "storage.yml"
@@ -132,6 +132,9 @@ def test_second_run_of_network_and_storage_changes_nothing(converged, aws_env):
     again = run_playbook(PLAYBOOK, aws_env, extra_vars=EXTRA, inventory=INVENTORY, args=("--tags", "network,storage"))
     assert again.rc == 0, again.stdout[-4000:]
     assert again.changed == 0, again.changed_tasks()
+    # The account id is read once: the lookup that publishes storage_outputs takes the bucket step's.
+    assert handler_results(again.stdout, "storage : Read the account id and partition]") == ["ok: [localhost]"]
+    assert handler_results(again.stdout, "storage : Read the account id]") == ["skipping: [localhost]"]
 
 
 def test_check_mode_on_the_converged_storage_reports_no_change(converged, aws_env):
