@@ -198,6 +198,48 @@ def test_mysql_opened_to_the_world_is_reported_by_check_mode_then_closed(converg
     assert db_rules() == before == {("tcp", 3306, 3306, "sg", "web")}
 
 
+SUBNET_TASK = "aws_intro.stack.network : Create the public and private subnets, or change the ones that differ"
+
+
+def test_subnets_are_read_once_and_a_drifted_one_alone_is_reported_then_put_back(converged, outputs, aws, aws_env,
+                                                                                 recording):
+    """The VPC's subnets are read in one call and ec2_vpc_subnet runs only for one that differs: here the second
+    public subnet, its MapPublicIpOnLaunch turned off and its Tier tag changed by hand."""
+    ec2 = aws("ec2")
+    drifted = outputs["public_subnet_ids"][1]
+
+    def state(subnet_id: str) -> tuple:
+        subnet = ec2.describe_subnets(SubnetIds=[subnet_id])["Subnets"][0]
+        return subnet["MapPublicIpOnLaunch"], {t["Key"]: t["Value"] for t in subnet["Tags"]}["Tier"]
+
+    with recording() as rec:
+        again = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY)
+    assert again.rc == 0, again.stdout[-4000:]
+    assert again.changed == 0, again.changed_tasks()
+    # One DescribeSubnets for the four subnets (22 before: the module read each one four times), then one for
+    # each route table's subnets, each instance's launch (three) and the lookup.
+    assert rec.summary()["by_call"].get("ec2:DescribeSubnets") == 7, rec.summary()
+    assert "ok: [localhost] => (item=" not in task_output(again.stdout, SUBNET_TASK)
+
+    ec2.modify_subnet_attribute(SubnetId=drifted, MapPublicIpOnLaunch={"Value": False})
+    ec2.create_tags(Resources=[drifted], Tags=[{"Key": "Tier", "Value": "private"}])
+    with recording() as rec:
+        check = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY, check=True)
+    assert check.rc == 0, check.stdout[-4000:]
+    assert check.changed_tasks() == [SUBNET_TASK], check.changed_tasks()
+    assert rec.writes() == {}, "check mode must not change anything"
+    assert state(drifted) == (False, "private")
+    with recording() as rec:
+        repair = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY)
+    assert repair.rc == 0, repair.stdout[-4000:]
+    assert repair.changed_tasks() == [SUBNET_TASK], repair.changed_tasks()
+    # The module ran for the drifted subnet alone.
+    assert task_output(repair.stdout, SUBNET_TASK).count("changed: [localhost] => (item=") == 1
+    assert state(drifted) == (True, "public")
+    assert repair.outputs["network_outputs"] == outputs
+    assert rec.writes() == {"ec2:ModifySubnetAttribute": 1, "ec2:CreateTags": 1}, rec.writes()
+
+
 def test_lookup_alone_finds_the_same_outputs(outputs, aws_env, recording):
     with recording() as rec:
         found = run_playbook("network_lookup.yml", aws_env, inventory=TEST_INVENTORY)
