@@ -71,20 +71,11 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.collections import is_sequence
-from ansible.module_utils.parsing.convert_bool import boolean
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.aws_intro.stack.plugins.plugin_utils.ec2_compare import option_bool, tags_differ
 
+_NAME = "ec2_subnets_to_put"
 # The IPv6 association states that make a subnet's ipv6_cidr_block in the module (get_subnet_info).
 _IPV6_STATES = ("associated", "associating")
-
-
-def _as_bool(subnet, key):
-    """The option as the module's type=bool takes it (None: the module's default, False)."""
-    value = subnet.get(key)
-    try:
-        return False if value is None else boolean(value, strict=True)
-    except TypeError as error:
-        raise AnsibleFilterError(f"ec2_subnets_to_put: {key} of {subnet!r} is not a boolean") from error
 
 
 def _ipv6_cidr(found):
@@ -96,34 +87,24 @@ def _ipv6_cidr(found):
     return cidr
 
 
-def _tags_differ(found_tags, tags, purge_tags):
-    """ensure_ec2_tags: no tags given changes nothing; purge with {} removes every tag."""
-    if tags is None:
-        return False
-    if not isinstance(tags, dict):
-        raise AnsibleFilterError(f"ec2_subnets_to_put: tags must be a dictionary, got {tags!r}")
-    to_set, to_unset = compare_aws_tags(found_tags, tags, purge_tags)
-    if purge_tags and not tags:
-        to_unset = list(found_tags)
-    return bool(to_set or to_unset)
-
-
 def _differs(subnet, found):
     """ensure_subnet_present's questions, in its order, on the subnet found by VPC and CIDR."""
     if found is None:
         return True
+    def option(key, default):
+        return option_bool(_NAME, subnet, key, default)
+
     return (
         (subnet.get("ipv6_cidr") or "") != _ipv6_cidr(found)
-        or _as_bool(subnet, "map_public") != bool(found.get("map_public_ip_on_launch"))
-        or _as_bool(subnet, "assign_instances_ipv6") != bool(found.get("assign_ipv6_address_on_creation"))
-        or _tags_differ(found.get("tags") or {}, subnet.get("tags"),
-                        True if subnet.get("purge_tags") is None else _as_bool(subnet, "purge_tags"))
+        or option("map_public", False) != bool(found.get("map_public_ip_on_launch"))
+        or option("assign_instances_ipv6", False) != bool(found.get("assign_ipv6_address_on_creation"))
+        or tags_differ(_NAME, found.get("tags") or {}, subnet.get("tags"), option("purge_tags", True))
     )
 
 
 def ec2_subnets_to_put(subnets, existing):
     if not is_sequence(subnets) or not is_sequence(existing):
-        raise AnsibleFilterError("ec2_subnets_to_put: the subnets and the existing subnets must be lists")
+        raise AnsibleFilterError(f"{_NAME}: the subnets and the existing subnets must be lists")
     by_key = {}
     for found in existing:
         # The module takes the first subnet DescribeSubnets returns for the VPC and CIDR.
@@ -131,7 +112,7 @@ def ec2_subnets_to_put(subnets, existing):
     changes = []
     for subnet in subnets:
         if not isinstance(subnet, dict) or not subnet.get("vpc_id") or not subnet.get("cidr"):
-            raise AnsibleFilterError(f"ec2_subnets_to_put: each subnet needs vpc_id and cidr, got {subnet!r}")
+            raise AnsibleFilterError(f"{_NAME}: each subnet needs vpc_id and cidr, got {subnet!r}")
         if _differs(subnet, by_key.get((subnet["vpc_id"], subnet["cidr"]))):
             changes.append(subnet)
     return changes
