@@ -198,46 +198,75 @@ def test_mysql_opened_to_the_world_is_reported_by_check_mode_then_closed(converg
     assert db_rules() == before == {("tcp", 3306, 3306, "sg", "web")}
 
 
+VPC_TASK = "aws_intro.stack.network : Create the VPC, or change it where it differs"
 SUBNET_TASK = "aws_intro.stack.network : Create the public and private subnets, or change the ones that differ"
+ROUTE_TABLE_TASK = ("aws_intro.stack.network : Route the public subnets to the internet gateway and the private ones "
+                    "through the NAT gateway")
+HAND_ROUTE = {"DestinationCidrBlock": "198.51.100.0/24"}
 
 
-def test_subnets_are_read_once_and_a_drifted_one_alone_is_reported_then_put_back(converged, outputs, aws, aws_env,
-                                                                                 recording):
-    """The VPC's subnets are read in one call and ec2_vpc_subnet runs only for one that differs: here the second
-    public subnet, its MapPublicIpOnLaunch turned off and its Tier tag changed by hand."""
+def test_the_vpc_subnets_and_route_tables_are_read_once_and_drifted_ones_alone_are_reported_then_put_back(
+        converged, outputs, aws, aws_env, recording):
+    """ec2_vpc_net runs only when the VPC read first differs, ec2_vpc_subnet and ec2_vpc_route_table only for a
+    subnet or table that differs in one read of each: here DNS hostnames turned off on the VPC, the second public
+    subnet's MapPublicIpOnLaunch turned off and its Tier tag changed, and a route added to the public route
+    table, by hand."""
     ec2 = aws("ec2")
-    drifted = outputs["public_subnet_ids"][1]
+    vpc_id, drifted = outputs["vpc_id"], outputs["public_subnet_ids"][1]
+    public_table = _route_table_of(ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])[
+        "RouteTables"], drifted)["RouteTableId"]
 
-    def state(subnet_id: str) -> tuple:
-        subnet = ec2.describe_subnets(SubnetIds=[subnet_id])["Subnets"][0]
-        return subnet["MapPublicIpOnLaunch"], {t["Key"]: t["Value"] for t in subnet["Tags"]}["Tier"]
+    def state() -> tuple:
+        subnet = ec2.describe_subnets(SubnetIds=[drifted])["Subnets"][0]
+        hostnames = ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsHostnames")["EnableDnsHostnames"]
+        routes = ec2.describe_route_tables(RouteTableIds=[public_table])["RouteTables"][0]["Routes"]
+        return (hostnames["Value"], subnet["MapPublicIpOnLaunch"],
+                {t["Key"]: t["Value"] for t in subnet["Tags"]}["Tier"],
+                any(route.get("DestinationCidrBlock") == HAND_ROUTE["DestinationCidrBlock"] for route in routes))
 
     with recording() as rec:
         again = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY)
     assert again.rc == 0, again.stdout[-4000:]
     assert again.changed == 0, again.changed_tasks()
-    # One DescribeSubnets for the four subnets (22 before: the module read each one four times), then one for
-    # each route table's subnets, each instance's launch (three) and the lookup.
-    assert rec.summary()["by_call"].get("ec2:DescribeSubnets") == 7, rec.summary()
-    assert "ok: [localhost] => (item=" not in task_output(again.stdout, SUBNET_TASK)
+    calls = rec.summary()["by_call"]
+    # The VPC: the role's read and the lookup's (7 DescribeVpcs and 8 DescribeVpcAttribute when the module ran).
+    assert (calls.get("ec2:DescribeVpcs"), calls.get("ec2:DescribeVpcAttribute")) == (2, 4), calls
+    # One DescribeSubnets for the four subnets (22 before: the module read each one four times, each route table
+    # module once), then one for each instance's launch (three) and the lookup.
+    assert calls.get("ec2:DescribeSubnets") == 5, calls
+    # One DescribeRouteTables for the VPC's tables (9 when the module read each of the stack's two four times).
+    assert calls.get("ec2:DescribeRouteTables") == 1, calls
+    assert "skipping: [localhost]" in task_output(again.stdout, VPC_TASK)
+    for task in (SUBNET_TASK, ROUTE_TABLE_TASK):
+        assert "ok: [localhost] => (item=" not in task_output(again.stdout, task)
 
+    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": False})
     ec2.modify_subnet_attribute(SubnetId=drifted, MapPublicIpOnLaunch={"Value": False})
     ec2.create_tags(Resources=[drifted], Tags=[{"Key": "Tier", "Value": "private"}])
+    ec2.create_route(RouteTableId=public_table, GatewayId=_internet_gateway_of(ec2, vpc_id), **HAND_ROUTE)
     with recording() as rec:
         check = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY, check=True)
     assert check.rc == 0, check.stdout[-4000:]
-    assert check.changed_tasks() == [SUBNET_TASK], check.changed_tasks()
+    assert check.changed_tasks() == [VPC_TASK, SUBNET_TASK, ROUTE_TABLE_TASK], check.changed_tasks()
     assert rec.writes() == {}, "check mode must not change anything"
-    assert state(drifted) == (False, "private")
+    assert state() == (False, False, "private", True)
     with recording() as rec:
         repair = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY)
     assert repair.rc == 0, repair.stdout[-4000:]
-    assert repair.changed_tasks() == [SUBNET_TASK], repair.changed_tasks()
-    # The module ran for the drifted subnet alone.
-    assert task_output(repair.stdout, SUBNET_TASK).count("changed: [localhost] => (item=") == 1
-    assert state(drifted) == (True, "public")
+    assert repair.changed_tasks() == [VPC_TASK, SUBNET_TASK, ROUTE_TABLE_TASK], repair.changed_tasks()
+    # The modules ran for the drifted subnet and route table alone.
+    for task in (SUBNET_TASK, ROUTE_TABLE_TASK):
+        assert task_output(repair.stdout, task).count("changed: [localhost] => (item=") == 1, task
+    assert state() == (True, True, "public", False)
     assert repair.outputs["network_outputs"] == outputs
-    assert rec.writes() == {"ec2:ModifySubnetAttribute": 1, "ec2:CreateTags": 1}, rec.writes()
+    assert rec.writes() == {"ec2:ModifyVpcAttribute": 1, "ec2:ModifySubnetAttribute": 1, "ec2:CreateTags": 1,
+                            "ec2:DeleteRoute": 1}, rec.writes()
+
+
+def _internet_gateway_of(ec2, vpc_id: str) -> str:
+    """The internet gateway attached to the VPC."""
+    gateways = ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])
+    return gateways["InternetGateways"][0]["InternetGatewayId"]
 
 
 def test_lookup_alone_finds_the_same_outputs(outputs, aws_env, recording):

@@ -70,7 +70,7 @@ def test_check_mode_on_an_empty_account_predicts_and_creates_nothing(emulator, a
     assert result.changed_tasks() == [
         "aws_intro.stack.network : Key pair of the stack (a new pair's private key goes to network_key_file, 0600),"
         " sample",
-        "aws_intro.stack.network : Create the VPC", *[predict] * len(PLANNED)]
+        "aws_intro.stack.network : Create the VPC, or change it where it differs", *[predict] * len(PLANNED)]
     # Each resource once, with its settings (what a run would make of them).
     predicted = re.findall(r"^changed: \[localhost\] => \(item=(.+)\)", result.stdout, re.MULTILINE)
     assert predicted == PLANNED
