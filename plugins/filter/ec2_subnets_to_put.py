@@ -91,6 +91,7 @@ def _differs(subnet, found):
     """ensure_subnet_present's questions, in its order, on the subnet found by VPC and CIDR."""
     if found is None:
         return True
+
     def option(key, default):
         return option_bool(_NAME, subnet, key, default)
 
