@@ -4,54 +4,35 @@ in-process and read back by the upstream ec2_vpc_subnet_info, and on the IPv6 sh
 
 from __future__ import annotations
 
-import json
-
-import boto3
 import pytest
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.modules import ec2_vpc_subnet as upstream
 from ansible_collections.amazon.aws.plugins.modules import ec2_vpc_subnet_info as upstream_info
 from ansible_collections.aws_intro.stack.plugins.filter.ec2_subnets_to_put import FilterModule, ec2_subnets_to_put
-from moto import mock_aws
 
-REGION = "ap-northeast-2"
 TAGS = {"Stack": "sample", "ManagedBy": "aws_intro.stack", "Name": "sample-public-a", "Tier": "public"}
 
 
-def run(module, args, capsys):
-    """The upstream module's result for these options (check mode)."""
-    with patch_module_args({"region": REGION, "_ansible_check_mode": True, **args}), pytest.raises(SystemExit):
-        module.main()
-    result = json.loads(capsys.readouterr().out)
-    assert not result.get("failed"), result
-    return result
-
-
 @pytest.fixture
-def vpc(monkeypatch, capsys):
+def vpc(moto_ec2):
     """A VPC with a public subnet (TAGS, map public) and a private one (one tag, no map public), read back."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
-    with mock_aws():
-        ec2 = boto3.client("ec2", region_name=REGION)
-        vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-        public = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24", AvailabilityZone=f"{REGION}a",
-                                   TagSpecifications=[{"ResourceType": "subnet", "Tags": [
-                                       {"Key": key, "Value": value} for key, value in TAGS.items()]}])
-        ec2.modify_subnet_attribute(SubnetId=public["Subnet"]["SubnetId"], MapPublicIpOnLaunch={"Value": True})
-        ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.11.0/24", AvailabilityZone=f"{REGION}a",
-                          TagSpecifications=[{"ResourceType": "subnet", "Tags": [{"Key": "Tier", "Value": "private"}]}])
-        existing = run(upstream_info, {"filters": {"vpc-id": vpc_id}}, capsys)["subnets"]
-        yield vpc_id, existing
+    ec2, zone = moto_ec2.client, f"{moto_ec2.region}a"
+    vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    public = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24", AvailabilityZone=zone,
+                               TagSpecifications=[{"ResourceType": "subnet", "Tags": [
+                                   {"Key": key, "Value": value} for key, value in TAGS.items()]}])
+    ec2.modify_subnet_attribute(SubnetId=public["Subnet"]["SubnetId"], MapPublicIpOnLaunch={"Value": True})
+    ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.11.0/24", AvailabilityZone=zone,
+                      TagSpecifications=[{"ResourceType": "subnet", "Tags": [{"Key": "Tier", "Value": "private"}]}])
+    return vpc_id, moto_ec2.run(upstream_info, {"filters": {"vpc-id": vpc_id}})["subnets"]
 
 
-def candidates(vpc_id):
-    public = {"vpc_id": vpc_id, "cidr": "10.0.1.0/24", "az": f"{REGION}a", "map_public": True, "tags": TAGS}
+def candidates(vpc_id, region):
+    public = {"vpc_id": vpc_id, "cidr": "10.0.1.0/24", "az": f"{region}a", "map_public": True, "tags": TAGS}
     private = {"vpc_id": vpc_id, "cidr": "10.0.11.0/24", "tags": {"Tier": "private"}}
     return [
         public,
-        {**public, "az": f"{REGION}b"},  # the module does not compare the zone
+        {**public, "az": f"{region}b"},  # the module does not compare the zone
         {**public, "map_public": "yes"},  # as the module's type=bool reads it
         {**public, "map_public": False},
         {**public, "tags": {**TAGS, "Tier": "private"}},  # a value differs
@@ -68,12 +49,12 @@ def candidates(vpc_id):
     ]
 
 
-def test_leaves_out_exactly_the_subnets_the_module_would_not_change(vpc, capsys):
+def test_leaves_out_exactly_the_subnets_the_module_would_not_change(vpc, moto_ec2):
     vpc_id, existing = vpc
-    wanted = candidates(vpc_id)
+    wanted = candidates(vpc_id, moto_ec2.region)
     options = ("vpc_id", "cidr", "az", "map_public", "assign_instances_ipv6", "ipv6_cidr", "tags", "purge_tags")
-    expected = [subnet for subnet in wanted if run(upstream, {
-        key: value for key, value in subnet.items() if key in options and value is not None}, capsys)["changed"]]
+    expected = [subnet for subnet in wanted if moto_ec2.run(upstream, {
+        key: value for key, value in subnet.items() if key in options and value is not None})["changed"]]
     assert ec2_subnets_to_put(wanted, existing) == expected
     # Both kinds are exercised: some subnets are in place, some are not.
     assert 0 < len(expected) < len(wanted)

@@ -4,43 +4,24 @@ in-process and read back by the upstream ec2_vpc_net_info, and on the IPv6 shape
 
 from __future__ import annotations
 
-import json
-
-import boto3
 import pytest
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.modules import ec2_vpc_net as upstream
 from ansible_collections.amazon.aws.plugins.modules import ec2_vpc_net_info as upstream_info
 from ansible_collections.aws_intro.stack.plugins.filter.ec2_vpc_nets_to_put import FilterModule, ec2_vpc_nets_to_put
-from moto import mock_aws
 
-REGION = "ap-northeast-2"
 TAGS = {"Stack": "sample", "ManagedBy": "aws_intro.stack"}
 
 
-def run(module, args, capsys):
-    """The upstream module's result for these options (check mode)."""
-    with patch_module_args({"region": REGION, "_ansible_check_mode": True, **args}), pytest.raises(SystemExit):
-        module.main()
-    result = json.loads(capsys.readouterr().out)
-    assert not result.get("failed"), result
-    return result
-
-
 @pytest.fixture
-def vpc(monkeypatch, capsys):
+def vpc(moto_ec2):
     """A VPC named sample-vpc with TAGS, DNS support and hostnames on and a second CIDR, read back."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
-    with mock_aws():
-        ec2 = boto3.client("ec2", region_name=REGION)
-        vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": [
-            {"Key": key, "Value": value} for key, value in {**TAGS, "Name": "sample-vpc"}.items()]}])["Vpc"]["VpcId"]
-        ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
-        ec2.associate_vpc_cidr_block(VpcId=vpc_id, CidrBlock="10.1.0.0/16")
-        existing = run(upstream_info, {"vpc_ids": [vpc_id]}, capsys)["vpcs"]
-        yield vpc_id, existing
+    ec2 = moto_ec2.client
+    vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": [
+        {"Key": key, "Value": value} for key, value in {**TAGS, "Name": "sample-vpc"}.items()]}])["Vpc"]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
+    ec2.associate_vpc_cidr_block(VpcId=vpc_id, CidrBlock="10.1.0.0/16")
+    return vpc_id, moto_ec2.run(upstream_info, {"vpc_ids": [vpc_id]})["vpcs"]
 
 
 def candidates(vpc_id):
@@ -68,11 +49,11 @@ def candidates(vpc_id):
     ]
 
 
-def test_leaves_out_exactly_the_vpcs_the_module_would_not_change(vpc, capsys):
+def test_leaves_out_exactly_the_vpcs_the_module_would_not_change(vpc, moto_ec2):
     vpc_id, existing = vpc
     wanted = candidates(vpc_id)
-    expected = [candidate for candidate in wanted if run(upstream, {
-        key: value for key, value in candidate.items() if value is not None}, capsys)["changed"]]
+    expected = [candidate for candidate in wanted if moto_ec2.run(upstream, {
+        key: value for key, value in candidate.items() if value is not None})["changed"]]
     assert ec2_vpc_nets_to_put(wanted, existing) == expected
     # Both kinds are exercised: some VPCs are as given, some are not.
     assert 0 < len(expected) < len(wanted)

@@ -4,31 +4,16 @@ on route tables made by moto in-process and read back by the upstream ec2_vpc_ro
 
 from __future__ import annotations
 
-import json
-
-import boto3
 import pytest
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.modules import ec2_vpc_route_table as upstream
 from ansible_collections.amazon.aws.plugins.modules import ec2_vpc_route_table_info as upstream_info
 from ansible_collections.aws_intro.stack.plugins.filter.ec2_vpc_route_tables_to_put import (
     FilterModule,
     ec2_vpc_route_tables_to_put,
 )
-from moto import mock_aws
 
-REGION = "ap-northeast-2"
 TAGS = {"Stack": "sample", "ManagedBy": "aws_intro.stack"}
-
-
-def run(module, args, capsys):
-    """The upstream module's result for these options (check mode)."""
-    with patch_module_args({"region": REGION, "_ansible_check_mode": True, **args}), pytest.raises(SystemExit):
-        module.main()
-    result = json.loads(capsys.readouterr().out)
-    assert not result.get("failed"), result
-    return result
 
 
 def tags(**more):
@@ -36,32 +21,29 @@ def tags(**more):
 
 
 @pytest.fixture
-def vpc(monkeypatch, capsys):
+def vpc(moto_ec2):
     """The network role's shape: a public table (default route to the internet gateway, two subnets) and a
     private one (default route to a NAT gateway, one subnet, and a route added by hand), read back."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
-    with mock_aws():
-        ec2 = boto3.client("ec2", region_name=REGION)
-        vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-        subnets = [ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.0.{n}.0/24")["Subnet"]["SubnetId"] for n in range(4)]
-        igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-        ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
-        eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
-        nat = ec2.create_nat_gateway(SubnetId=subnets[0], AllocationId=eip)["NatGateway"]["NatGatewayId"]
-        public = ec2.create_route_table(VpcId=vpc_id, TagSpecifications=tags(Name="sample-public"))
-        public = public["RouteTable"]["RouteTableId"]
-        ec2.create_route(RouteTableId=public, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
-        private = ec2.create_route_table(VpcId=vpc_id, TagSpecifications=tags(Name="sample-private"))
-        private = private["RouteTable"]["RouteTableId"]
-        ec2.create_route(RouteTableId=private, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
-        ec2.create_route(RouteTableId=private, DestinationCidrBlock="192.0.2.0/24", GatewayId=igw)
-        for subnet in subnets[:2]:
-            ec2.associate_route_table(RouteTableId=public, SubnetId=subnet)
-        ec2.associate_route_table(RouteTableId=private, SubnetId=subnets[2])
-        existing = run(upstream_info, {"filters": {"vpc-id": vpc_id}}, capsys)["route_tables"]
-        yield {"vpc_id": vpc_id, "subnets": subnets, "igw": igw, "nat": nat, "public": public,
-               "private": private, "existing": existing}
+    ec2 = moto_ec2.client
+    vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.0.{n}.0/24")["Subnet"]["SubnetId"] for n in range(4)]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
+    eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    nat = ec2.create_nat_gateway(SubnetId=subnets[0], AllocationId=eip)["NatGateway"]["NatGatewayId"]
+    public = ec2.create_route_table(VpcId=vpc_id, TagSpecifications=tags(Name="sample-public"))
+    public = public["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=public, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    private = ec2.create_route_table(VpcId=vpc_id, TagSpecifications=tags(Name="sample-private"))
+    private = private["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=private, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
+    ec2.create_route(RouteTableId=private, DestinationCidrBlock="192.0.2.0/24", GatewayId=igw)
+    for subnet in subnets[:2]:
+        ec2.associate_route_table(RouteTableId=public, SubnetId=subnet)
+    ec2.associate_route_table(RouteTableId=private, SubnetId=subnets[2])
+    existing = moto_ec2.run(upstream_info, {"filters": {"vpc-id": vpc_id}})["route_tables"]
+    return {"vpc_id": vpc_id, "subnets": subnets, "igw": igw, "nat": nat, "public": public,
+            "private": private, "existing": existing}
 
 
 def candidates(made):
@@ -99,11 +81,11 @@ def candidates(made):
     ]
 
 
-def test_leaves_out_exactly_the_route_tables_the_module_would_not_change(vpc, capsys, monkeypatch):
+def test_leaves_out_exactly_the_route_tables_the_module_would_not_change(vpc, moto_ec2, monkeypatch):
     monkeypatch.setattr(upstream, "sleep", lambda seconds: None)  # 5 s after each change, check mode too
     wanted = candidates(vpc)
-    expected = [table for table in wanted if run(upstream, {
-        key: value for key, value in table.items() if value is not None}, capsys)["changed"]]
+    expected = [table for table in wanted if moto_ec2.run(upstream, {
+        key: value for key, value in table.items() if value is not None})["changed"]]
     assert ec2_vpc_route_tables_to_put(wanted, vpc["existing"]) == expected
     # Both kinds are exercised: some tables are as given, some are not.
     assert 0 < len(expected) < len(wanted)
