@@ -103,7 +103,7 @@ def time_zone_utc(aws) -> None:
 
 DRIFTS = [
     Drift("MySQL 3306 open to 0.0.0.0/0 (db SG)", open_mysql,
-          "aws_intro.stack.network : Security groups of the database and the cache", mysql_closed),
+          "aws_intro.stack.network : Create the security groups, or change the ones that differ", mysql_closed),
     Drift("S3 BlockPublicPolicy off", block_off, "aws_intro.stack.storage : Predict the bucket (check mode)", block_on),
     Drift("an alarm deleted", AlarmDrift.make,
           "aws_intro.stack.monitoring : Create or update the alarms", AlarmDrift.repaired),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
+import re
 import subprocess
 import sys
 import urllib.parse
@@ -160,8 +161,7 @@ def test_check_mode_on_the_converged_network_reports_no_change(converged, aws_en
     assert check.changed == 0, check.changed_tasks()
 
 
-DB_SG_TASK = ("aws_intro.stack.network : Security groups of the database and the cache "
-              "(their port from the web hosts only)")
+SG_TASK = "aws_intro.stack.network : Create the security groups, or change the ones that differ"
 MYSQL_TO_THE_WORLD = {"IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
 
 
@@ -188,13 +188,16 @@ def test_mysql_opened_to_the_world_is_reported_by_check_mode_then_closed(converg
     with recording() as rec:
         check = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY, check=True)
     assert check.rc == 0, check.stdout[-4000:]
-    assert check.changed_tasks() == [DB_SG_TASK], check.changed_tasks()
-    assert "0.0.0.0/0" in task_output(check.stdout, DB_SG_TASK), task_output(check.stdout, DB_SG_TASK)
+    assert check.changed_tasks() == [SG_TASK], check.changed_tasks()
+    assert "0.0.0.0/0" in task_output(check.stdout, SG_TASK), task_output(check.stdout, SG_TASK)
     assert rec.writes() == {}, "check mode must not change anything"
     assert db_rules() == opened
     repair = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY)
     assert repair.rc == 0, repair.stdout[-4000:]
-    assert repair.changed_tasks() == [DB_SG_TASK], repair.changed_tasks()
+    assert repair.changed_tasks() == [SG_TASK], repair.changed_tasks()
+    # The module ran for the db group alone (the filter left out the four groups in place).
+    items = re.findall(r"^(\w+): \[localhost\] => \(item=(.+)\)$", task_output(repair.stdout, SG_TASK), re.MULTILINE)
+    assert items == [("changed", "sample-db")], items
     assert db_rules() == before == {("tcp", 3306, 3306, "sg", "web")}
 
 
@@ -205,12 +208,12 @@ ROUTE_TABLE_TASK = ("aws_intro.stack.network : Route the public subnets to the i
 HAND_ROUTE = {"DestinationCidrBlock": "198.51.100.0/24"}
 
 
-def test_the_vpc_subnets_and_route_tables_are_read_once_and_drifted_ones_alone_are_reported_then_put_back(
+def test_the_vpc_subnets_route_tables_and_security_groups_are_read_once_and_drifted_ones_alone_are_put_back(
         converged, outputs, aws, aws_env, recording):
-    """ec2_vpc_net runs only when the VPC read first differs, ec2_vpc_subnet and ec2_vpc_route_table only for a
-    subnet or table that differs in one read of each: here DNS hostnames turned off on the VPC, the second public
-    subnet's MapPublicIpOnLaunch turned off and its Tier tag changed, and a route added to the public route
-    table, by hand."""
+    """ec2_vpc_net runs only when the VPC read first differs, ec2_vpc_subnet, ec2_vpc_route_table and
+    ec2_security_group only for a subnet, table or group that differs in one read of each. Here DNS hostnames
+    turned off on the VPC, the second public subnet's MapPublicIpOnLaunch turned off and its Tier tag changed, and
+    a route added to the public route table, by hand (a group's drift: test_mysql_opened_to_the_world_...)."""
     ec2 = aws("ec2")
     vpc_id, drifted = outputs["vpc_id"], outputs["public_subnet_ids"][1]
     public_table = _route_table_of(ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])[
@@ -236,8 +239,11 @@ def test_the_vpc_subnets_and_route_tables_are_read_once_and_drifted_ones_alone_a
     assert calls.get("ec2:DescribeSubnets") == 5, calls
     # One DescribeRouteTables for the VPC's tables (9 when the module read each of the stack's two four times).
     assert calls.get("ec2:DescribeRouteTables") == 1, calls
+    # One DescribeSecurityGroups for the five groups (20 before: the module read each group three times, once
+    # with every group of the region), then one for each instance's launch (three), the load balancer and the lookup.
+    assert calls.get("ec2:DescribeSecurityGroups") == 6, calls
     assert "skipping: [localhost]" in task_output(again.stdout, VPC_TASK)
-    for task in (SUBNET_TASK, ROUTE_TABLE_TASK):
+    for task in (SUBNET_TASK, ROUTE_TABLE_TASK, SG_TASK):
         assert "ok: [localhost] => (item=" not in task_output(again.stdout, task)
 
     ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": False})
