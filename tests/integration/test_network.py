@@ -269,6 +269,26 @@ def test_the_vpc_subnets_route_tables_and_security_groups_are_read_once_and_drif
                             "ec2:DeleteRoute": 1}, rec.writes()
 
 
+@pytest.mark.parametrize(("change", "check", "refusal"), [
+    ("public subnet", True, "A subnet's CIDR cannot change"),
+    ("public subnet", False, "A subnet's CIDR cannot change"),
+    ("vpc", False, "A VPC's CIDR cannot change"),
+])
+def test_a_changed_vpc_or_subnet_cidr_is_refused_before_any_change(converged, outputs, aws, aws_env, recording,
+                                                                   change, check, refusal):
+    """ec2_vpc_subnet and ec2_vpc_net find a subnet and a VPC by CIDR: a changed CIDR would make a second one beside
+    the first (or, in check mode, a subnet without an id that the route tables cannot name)."""
+    first_public = aws("ec2").describe_subnets(SubnetIds=outputs["public_subnet_ids"][:1])["Subnets"][0]["CidrBlock"]
+    settings = ({"network_public_subnet_cidrs": [first_public, "10.0.2.0/24"]} if change == "public subnet"
+                else {"network_vpc_cidr": "10.0.0.0/17"})
+    with recording() as rec:
+        refused = run_playbook("network.yml", aws_env, extra_vars=settings, args=NETWORK_ONLY,
+                               inventory=TEST_INVENTORY, check=check)
+    assert refused.rc != 0, refused.stdout[-4000:]
+    assert refusal in refused.stdout, refused.stdout[-4000:]
+    assert rec.writes() == {}, rec.writes()
+
+
 def _internet_gateway_of(ec2, vpc_id: str) -> str:
     """The internet gateway attached to the VPC."""
     gateways = ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])
