@@ -23,7 +23,8 @@ description:
   - A group whose description differs is returned as well, although the module changes nothing there (AWS cannot
     change a group's description); the module then says so in a warning.
   - A rule may name its source by C(group_name); it is taken as the group of that name in the same VPC (the module
-    looks it up among the groups it reads). A group whose rule names a group that does not exist yet is returned.
+    looks it up among the groups it reads). A group whose rule names a group that does not exist yet (by a name not
+    found, or by an empty C(group_id), as a group to create has in check mode) is returned.
   - On a group that exists, the module reads it three times (once with every group of the region), reads the
     account id and the group's tags; with this filter a role reads the VPC's groups once for all of them.
   - Options the filter does not compare are refused (C(group_id), C(rules_egress), a rule's C(icmp_type),
@@ -158,6 +159,8 @@ def _wanted_rules(group, found, by_name):
             sources += [(key, _network(cidr)) for cidr in _as_list(rule.get(key))]
         sources += [("ip_prefix", prefix) for prefix in _as_list(rule.get("ip_prefix"))]
         for group_id in _as_list(rule.get("group_id")):
+            if not group_id:
+                return None
             if not re.match(r"^sg-[0-9a-f]+$", group_id):
                 raise AnsibleFilterError(f"{_NAME}: group_id {group_id!r} of another account not supported")
             sources.append(("group_id", group_id))

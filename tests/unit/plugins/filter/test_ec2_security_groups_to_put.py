@@ -138,6 +138,9 @@ def test_a_group_whose_rule_names_a_group_not_there_yet_is_returned(vpc):
            "tags": {**TAGS, "Name": "sample-web"},
            "rules": [{"proto": "tcp", "ports": [3000], "group_name": "sample-new", "rule_desc": "App port"}]}
     assert ec2_security_groups_to_put([web], vpc["existing"]) == [web]
+    # In check mode a group to create has no id yet.
+    web["rules"] = [{"proto": "tcp", "ports": [3000], "group_id": "", "rule_desc": "App port"}]
+    assert ec2_security_groups_to_put([web], vpc["existing"]) == [web]
 
 
 def found(*permissions, owner="111122223333"):
