@@ -208,6 +208,9 @@ SUBNET_TASK = "aws_intro.stack.network : Create the public and private subnets, 
 ROUTE_TABLE_TASK = ("aws_intro.stack.network : Route the public subnets to the internet gateway and the private ones "
                     "through the NAT gateway")
 HAND_ROUTE = {"DestinationCidrBlock": "198.51.100.0/24"}
+WEB_TASK = "aws_intro.stack.network : Launch the web host in the private subnets in turn"
+WEB_2_TASK = f"{WEB_TASK}, sample-web-2"
+BASTION_TASK = "aws_intro.stack.network : Launch the bastion in the first public subnet, or terminate it when it is off"
 
 
 def test_the_vpc_subnets_route_tables_and_security_groups_are_read_once_and_drifted_ones_alone_are_put_back(
@@ -237,37 +240,48 @@ def test_the_vpc_subnets_route_tables_and_security_groups_are_read_once_and_drif
     # The VPC: the role's read and the lookup's (7 DescribeVpcs and 8 DescribeVpcAttribute when the module ran).
     assert (calls.get("ec2:DescribeVpcs"), calls.get("ec2:DescribeVpcAttribute")) == (2, 4), calls
     # One DescribeSubnets for the four subnets (22 before: the module read each one four times, each route table
-    # module once), then one for each instance's launch (three) and the lookup.
-    assert calls.get("ec2:DescribeSubnets") == 5, calls
+    # module once), and the lookup's (5 when ec2_instance ran for each of the three instances).
+    assert calls.get("ec2:DescribeSubnets") == 2, calls
     # One DescribeRouteTables for the VPC's tables (9 when the module read each of the stack's two four times).
     assert calls.get("ec2:DescribeRouteTables") == 1, calls
     # One DescribeSecurityGroups for the five groups (20 before: the module read each group three times, once
-    # with every group of the region), then one for each instance's launch (three), the load balancer and the lookup.
-    assert calls.get("ec2:DescribeSecurityGroups") == 6, calls
+    # with every group of the region), the load balancer's and the lookup's (3 more when ec2_instance ran for each
+    # instance).
+    assert calls.get("ec2:DescribeSecurityGroups") == 3, calls
+    # The instances are read once by the role and once by the lookup; ec2_instance read each one's attributes twice.
+    assert calls.get("ec2:DescribeInstanceAttribute") is None, calls
     assert "skipping: [localhost]" in task_output(again.stdout, VPC_TASK)
     for task in (SUBNET_TASK, ROUTE_TABLE_TASK, *SG_TASKS):
         assert "ok: [localhost] => (item=" not in task_output(again.stdout, task)
+    # Neither a web host's launch nor the bastion's ran.
+    assert f"TASK [{WEB_TASK}" not in again.stdout
+    assert "skipping: [localhost]" in task_output(again.stdout, BASTION_TASK)
 
     ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": False})
+    ec2.create_tags(Resources=[outputs["web_instance_ids"][1]], Tags=[{"Key": "ManagedBy", "Value": "hand"}])
     ec2.modify_subnet_attribute(SubnetId=drifted, MapPublicIpOnLaunch={"Value": False})
     ec2.create_tags(Resources=[drifted], Tags=[{"Key": "Tier", "Value": "private"}])
     ec2.create_route(RouteTableId=public_table, GatewayId=_internet_gateway_of(ec2, vpc_id), **HAND_ROUTE)
     with recording() as rec:
         check = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY, check=True)
     assert check.rc == 0, check.stdout[-4000:]
-    assert check.changed_tasks() == [VPC_TASK, SUBNET_TASK, ROUTE_TABLE_TASK], check.changed_tasks()
+    assert check.changed_tasks() == [VPC_TASK, SUBNET_TASK, ROUTE_TABLE_TASK, WEB_2_TASK], check.changed_tasks()
     assert rec.writes() == {}, "check mode must not change anything"
     assert state() == (False, False, "private", True)
     with recording() as rec:
         repair = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY)
     assert repair.rc == 0, repair.stdout[-4000:]
-    assert repair.changed_tasks() == [VPC_TASK, SUBNET_TASK, ROUTE_TABLE_TASK], repair.changed_tasks()
+    # ec2_instance ran for the drifted web host alone.
+    assert repair.changed_tasks() == [VPC_TASK, SUBNET_TASK, ROUTE_TABLE_TASK, WEB_2_TASK], repair.changed_tasks()
+    assert f"TASK [{WEB_TASK}, sample-web-1]" not in repair.stdout
+    web_2 = ec2.describe_instances(InstanceIds=[outputs["web_instance_ids"][1]])["Reservations"][0]["Instances"][0]
+    assert {t["Key"]: t["Value"] for t in web_2["Tags"]}["ManagedBy"] == "aws_intro.stack"
     # The modules ran for the drifted subnet and route table alone.
     for task in (SUBNET_TASK, ROUTE_TABLE_TASK):
         assert task_output(repair.stdout, task).count("changed: [localhost] => (item=") == 1, task
     assert state() == (True, True, "public", False)
     assert repair.outputs["network_outputs"] == outputs
-    assert rec.writes() == {"ec2:ModifyVpcAttribute": 1, "ec2:ModifySubnetAttribute": 1, "ec2:CreateTags": 1,
+    assert rec.writes() == {"ec2:ModifyVpcAttribute": 1, "ec2:ModifySubnetAttribute": 1, "ec2:CreateTags": 2,
                             "ec2:DeleteRoute": 1}, rec.writes()
 
 
