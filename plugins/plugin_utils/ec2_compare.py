@@ -3,8 +3,9 @@
 # Copyright: aws_intro.stack contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What the EC2 filters (ec2_subnets_to_put, ec2_vpc_nets_to_put, ec2_vpc_route_tables_to_put) share: a module
-option read as the module's type=bool reads it, and the tag comparison of amazon.aws's ensure_ec2_tags."""
+"""What the put filters (ec2_subnets_to_put, ec2_vpc_nets_to_put, ec2_vpc_route_tables_to_put, ...,
+sns_topics_to_put) share: a module option read as the module's type=bool reads it, and the tag comparison of
+amazon.aws's ensure_ec2_tags (community.aws.sns_topic's update_tags compares the same way)."""
 
 from __future__ import annotations
 

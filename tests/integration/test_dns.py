@@ -109,10 +109,12 @@ def test_second_run_of_network_and_dns_changes_nothing_and_keeps_the_redirect(co
         again = run_playbook(PLAYBOOK, aws_env, inventory=INVENTORY, args=("--tags", "network,dns"))
     assert again.rc == 0, again.stdout[-4000:]
     assert again.changed == 0, again.changed_tasks()
-    # The certificate is described three times: by the play's read of dns_outputs before the network role, by the
-    # role's own lookup, and once by acm_certificate_request, which returns what it read when it changed nothing.
+    # The certificate is described twice: by the play's read of dns_outputs before the network role, and by
+    # acm_certificate_request, which returns what it read when it changed nothing. The role's own lookup does not
+    # read again what the play's read found: the same zone and the same issued certificate.
     calls = rec.summary()["by_call"]
-    assert (calls["acm:DescribeCertificate"], calls["acm:ListTagsForCertificate"]) == (3, 3), calls
+    assert (calls["acm:DescribeCertificate"], calls["acm:ListTagsForCertificate"]) == (2, 2), calls
+    assert calls["route53:GET /2013-04-01/hostedzonesbyname"] == 1, calls
     assert _listeners(aws, network["alb_arn"])[80]["DefaultActions"] == [REDIRECT]
 
 

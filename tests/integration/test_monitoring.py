@@ -165,6 +165,9 @@ def test_second_run_changes_nothing_and_reads_the_alarms_once(converged, aws_env
     # One read of every alarm (the module runs for none of them: each run of it reads its alarm twice).
     assert rec.summary()["by_call"].get("monitoring:DescribeAlarms") == 1, rec.summary()["by_call"]
     assert "monitoring:PutMetricAlarm" not in rec.summary()["by_call"]
+    # The topic is listed, then read once (sns_topic_info lists it again); sns_topic does not run: it would list
+    # every topic of the region three more times.
+    assert rec.summary()["by_call"].get("sns:ListTopics") == 2, rec.summary()["by_call"]
 
 
 def test_check_mode_on_the_converged_stack_reports_no_change(converged, aws_env):
@@ -204,6 +207,38 @@ def test_a_deleted_alarm_is_reported_by_check_mode_then_made_again(converged, st
     assert repair.changed_tasks() == [ALARM_TASK], repair.changed_tasks()
     assert rec.writes() == {"monitoring:PutMetricAlarm": 1}, rec.writes()
     assert alarm_settings(aws) == before
+
+
+TOPIC_TASK = ("aws_intro.stack.monitoring : SNS topic of the alarms with an email subscription per "
+              "monitoring_alarm_emails")
+
+
+def topic_state(aws, arn):
+    sns = aws("sns")
+    return ({(s["Protocol"], s["Endpoint"]) for s in sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]},
+            {t["Key"]: t["Value"] for t in sns.list_tags_for_resource(ResourceArn=arn)["Tags"]})
+
+
+def test_a_changed_topic_is_reported_by_check_mode_then_put_back(converged, aws_env, aws, recording):
+    """Out-of-band changes of the topic: a subscription added and a tag removed by hand."""
+    arn = converged.outputs["monitoring_outputs"]["topic_arn"]
+    before = topic_state(aws, arn)
+    assert before[0] == {("email", email) for email in EMAILS}
+    assert "Stack" in before[1]
+    aws("sns").subscribe(TopicArn=arn, Protocol="email", Endpoint="intruder@example.net")
+    aws("sns").untag_resource(ResourceArn=arn, TagKeys=["Stack"])
+    with recording() as rec:
+        check = monitoring(aws_env, check=True)
+    assert check.rc == 0, check.stdout[-4000:]
+    assert check.changed_tasks() == [TOPIC_TASK], check.changed_tasks()
+    assert rec.writes() == {}, "check mode must not change anything"
+    with recording() as rec:
+        repair = monitoring(aws_env)
+    assert repair.rc == 0, repair.stdout[-4000:]
+    assert repair.changed_tasks() == [TOPIC_TASK], repair.changed_tasks()
+    assert rec.writes() == {"sns:Unsubscribe": 1, "sns:TagResource": 1}, rec.writes()
+    assert topic_state(aws, arn) == before
+    assert monitoring(aws_env).changed == 0
 
 
 def test_outputs_of_the_other_roles_are_used_when_set(converged, aws_env, aws):
