@@ -128,20 +128,32 @@ def test_a_host_without_the_profile_is_predicted_in_check_mode_then_given_it(con
     assert profile() == outputs["instance_profile_arn"]
 
 
-def test_second_run_of_network_and_storage_changes_nothing(converged, aws_env):
-    again = run_playbook(PLAYBOOK, aws_env, extra_vars=EXTRA, inventory=INVENTORY, args=("--tags", "network,storage"))
+def test_second_run_of_network_and_storage_changes_nothing(converged, outputs, aws_env, recording):
+    with recording() as rec:
+        again = run_playbook(PLAYBOOK, aws_env, extra_vars=EXTRA, inventory=INVENTORY,
+                             args=("--tags", "network,storage"))
     assert again.rc == 0, again.stdout[-4000:]
     assert again.changed == 0, again.changed_tasks()
     # The account id is read once: the lookup that publishes storage_outputs takes the bucket step's.
     assert handler_results(again.stdout, "storage : Read the account id and partition]") == ["ok: [localhost]"]
     assert handler_results(again.stdout, "storage : Read the account id]") == ["skipping: [localhost]"]
+    # The same outputs, from what the bucket, role and profile modules have just returned: none is read again
+    # (iam_role_info would list the role's profiles; the profile module reads its profile once after its put).
+    assert again.outputs["storage_outputs"] == outputs
+    for lookup in ("Look up the bucket]", "Look up the role]", "Look up the instance profile]"):
+        assert handler_results(again.stdout, f"storage : {lookup}") == ["skipping: [localhost]"], lookup
+    calls = rec.summary()["by_call"]
+    assert "iam:ListInstanceProfilesForRole" not in calls, calls
+    assert calls.get("iam:GetInstanceProfile") == 2, calls
 
 
-def test_check_mode_on_the_converged_storage_reports_no_change(converged, aws_env):
+def test_check_mode_on_the_converged_storage_reports_no_change(converged, outputs, aws_env):
     check = run_playbook(PLAYBOOK, aws_env, extra_vars=EXTRA, inventory=INVENTORY, check=True,
                          args=("--tags", "storage"))
     assert check.rc == 0, check.stdout[-4000:]
     assert check.changed == 0, check.changed_tasks()
+    # Check mode reads the buckets back (their modules do not run in it): the same outputs.
+    assert check.outputs["storage_outputs"] == outputs
 
 
 def test_dropping_the_extra_policy_detaches_it(converged, outputs, aws_env, aws):
