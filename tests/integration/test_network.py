@@ -16,7 +16,7 @@ import urllib.parse
 import pytest
 
 from local.emulator.recorder import Recording, call_name
-from tests.integration.ansible_runner import REPO, ansible_env, run_playbook
+from tests.integration.ansible_runner import REPO, ansible_env, handler_results, run_playbook
 from tests.integration.images import DEBIAN_OWNER, DEBIAN_SOURCE, publish_image
 
 TEST_INVENTORY = "tests/integration/inventory"
@@ -149,16 +149,34 @@ def test_private_zone_home_is_attached_to_the_vpc(aws, outputs):
     assert [v["VPCId"] for v in zone["VPCs"]] == [outputs["vpc_id"]]
 
 
-def test_second_run_changes_nothing(converged, aws_env):
-    again = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY)
+LOOKUP_READS = ("Look up the VPC", "Look up the subnets", "Look up the security groups", "Look up the target group",
+                "Look up the load balancer the target group serves", "Look up the S3 gateway endpoints of the VPC",
+                "List the hosted zones")
+
+
+def test_second_run_changes_nothing(converged, outputs, aws_env, recording):
+    with recording() as rec:
+        again = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY)
     assert again.rc == 0, again.stdout[-4000:]
     assert again.changed == 0, again.changed_tasks()
+    # The closing lookup publishes what the role has just made or found, as the modules returned it, and reads
+    # only the instances: the same outputs as the first run's (which test_lookup_alone_finds_the_same_outputs
+    # compares with a lookup that reads everything).
+    assert again.outputs["network_outputs"] == outputs
+    for read in LOOKUP_READS:
+        assert handler_results(again.stdout, f"network : {read}]") == ["skipping: [localhost]"], read
+    assert handler_results(again.stdout, "network : Look up the web instances and the bastion]") == ["ok: [localhost]"]
+    calls = rec.summary()["by_call"]
+    for read in ("ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints"):
+        assert calls.get(read) == 1, (read, calls)
 
 
-def test_check_mode_on_the_converged_network_reports_no_change(converged, aws_env):
+def test_check_mode_on_the_converged_network_reports_no_change(converged, outputs, aws_env):
     check = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY, check=True)
     assert check.rc == 0, check.stdout[-4000:]
     assert check.changed == 0, check.changed_tasks()
+    # Check mode reads everything back (the modules predict, they return no resource): the same outputs.
+    assert check.outputs["network_outputs"] == outputs
 
 
 SG_TASKS = [f"aws_intro.stack.network : Create the security groups, or change the ones that differ, {step}"
