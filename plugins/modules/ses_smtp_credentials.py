@@ -182,6 +182,7 @@ ses_smtp_credentials:
 import re
 from copy import deepcopy
 
+from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 from ansible_collections.amazon.aws.plugins.module_utils.iam import (
     AnsibleIAMError,
     detach_iam_user_policy,
@@ -268,6 +269,15 @@ def read_state(iam, ssm, params):
         "password_description": (password_meta or {}).get("Description"),
         "password_stored": password_meta is not None,
     }
+
+
+def account_of(original, ask_sts):
+    """(account id, partition) for the identities' ARNs: from the ARN of the user read (IAM's GetUser answers
+    arn:<partition>:iam::<account>:user/<path><name>), else from ask_sts(), which calls STS GetCallerIdentity."""
+    arn = parse_aws_arn(((original or {}).get("user") or {}).get("arn") or "")
+    if arn and arn["account_id"] and arn["partition"]:
+        return arn["account_id"], arn["partition"]
+    return ask_sts()
 
 
 def parameter_names(path):
@@ -455,7 +465,7 @@ def main():
             changed = ensure_absent(iam, ssm, original, params, module.check_mode)
             final = None
         else:
-            account_id, partition = get_aws_account_info(module)
+            account_id, partition = account_of(original, lambda: get_aws_account_info(module))
             arns = [identity_arn(partition, params["smtp_region"], account_id, i) for i in params["identities"]]
             changed, predicted, rotated = ensure_present(
                 iam, ssm, original, params, arns, module.check_mode, module.no_log_values.add

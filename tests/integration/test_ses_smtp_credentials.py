@@ -92,6 +92,8 @@ def test_credentials_on_later_pages_are_kept_not_rotated(created, aws_env, aws, 
     assert calls.get("ssm:DescribeParameters", 0) >= 2, calls
     assert calls.get("iam:ListAccessKeys", 0) >= 2, calls
     assert not {"iam:CreateAccessKey", "iam:DeleteAccessKey", "ssm:PutParameter"} & set(calls), calls
+    # The identities' ARNs take the account and partition from the user's ARN (GetUser): STS is not asked.
+    assert "sts:GetCallerIdentity" not in calls, calls
     assert stored(aws, "username")["Value"] == before
     assert [k["AccessKeyId"] for k in access_keys(aws)] == [before]
 

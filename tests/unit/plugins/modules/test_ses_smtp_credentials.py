@@ -271,3 +271,28 @@ def test_check_mode_returns_the_prediction_without_reading(clients, created):
     calls = _count_calls(iam, ssm)
     assert module.final_state(iam, ssm, _params(), original, changed, predicted, True) is predicted
     assert (changed, calls, created) == (True, [], {})
+
+
+def _sts_not_called():
+    raise AssertionError("STS must not be asked when the user's ARN names the account")
+
+
+def test_the_account_comes_from_the_user_read_without_asking_sts(clients, created):
+    iam, ssm = clients
+    _converge(iam, ssm, _params())
+    original = module.read_state(iam, ssm, _params())
+    assert original["user"]["arn"].startswith("arn:aws:iam::123456789012:user/")
+    assert module.account_of(original, _sts_not_called) == ("123456789012", "aws")
+
+
+@pytest.mark.parametrize("arn", ["arn:aws-cn:iam::210987654321:user/ses/smtp",
+                                 "arn:aws-us-gov:iam::210987654321:user/x"])
+def test_the_partition_comes_from_the_user_arn(arn):
+    assert module.account_of({"user": {"arn": arn}}, _sts_not_called) == ("210987654321", arn.split(":")[1])
+
+
+@pytest.mark.parametrize("original", [None, {"user": None}, {"user": {"arn": None}}, {"user": {"arn": "not an arn"}}])
+def test_without_a_user_arn_sts_is_asked(original):
+    asked = []
+    assert module.account_of(original, lambda: asked.append(1) or ("111122223333", "aws")) == ("111122223333", "aws")
+    assert asked == [1]
