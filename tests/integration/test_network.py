@@ -166,9 +166,9 @@ def test_second_run_changes_nothing(converged, outputs, aws_env, recording):
     for read in LOOKUP_READS:
         assert handler_results(again.stdout, f"network : {read}]") == ["skipping: [localhost]"], read
     assert handler_results(again.stdout, "network : Look up the web instances and the bastion]") == ["ok: [localhost]"]
-    # Read once each by the role (and the endpoint once more by ec2_vpc_endpoint, which reads what it keeps).
+    # Read once each, by the role.
     calls = rec.summary()["by_call"]
-    expected = {"ec2:DescribeVpcs": 1, "ec2:DescribeSubnets": 1, "ec2:DescribeVpcEndpoints": 2}
+    expected = {"ec2:DescribeVpcs": 1, "ec2:DescribeSubnets": 1, "ec2:DescribeVpcEndpoints": 1}
     assert {read: calls.get(read) for read in expected} == expected, calls
 
 
@@ -230,18 +230,33 @@ HAND_ROUTE = {"DestinationCidrBlock": "198.51.100.0/24"}
 WEB_TASK = "aws_intro.stack.network : Launch the web host in the private subnets in turn"
 WEB_2_TASK = f"{WEB_TASK}, sample-web-2"
 BASTION_TASK = "aws_intro.stack.network : Launch the bastion in the first public subnet, or terminate it when it is off"
+IGW_TASK = "aws_intro.stack.network : Attach an internet gateway"
+NAT_TASK = "aws_intro.stack.network : Create the NAT gateway in the first public subnet"
+S3_TASK = "aws_intro.stack.network : S3 gateway endpoint on the private route table"
+DRIFTED_TASKS = [VPC_TASK, SUBNET_TASK, IGW_TASK, NAT_TASK, ROUTE_TABLE_TASK, S3_TASK, WEB_2_TASK]
 
 
 def test_the_vpc_subnets_route_tables_and_security_groups_are_read_once_and_drifted_ones_alone_are_put_back(
         converged, outputs, aws, aws_env, recording):
     """ec2_vpc_net runs only when the VPC read first differs, ec2_vpc_subnet, ec2_vpc_route_table and
-    ec2_security_group only for a subnet, table or group that differs in one read of each. Here DNS hostnames
-    turned off on the VPC, the second public subnet's MapPublicIpOnLaunch turned off and its Tier tag changed, and
-    a route added to the public route table, by hand (a group's drift: test_mysql_opened_to_the_world_...)."""
+    ec2_security_group only for a subnet, table or group that differs in one read of each, ec2_vpc_igw,
+    ec2_vpc_nat_gateway and ec2_vpc_endpoint only when the gateway or endpoint read first is tagged otherwise. Here
+    DNS hostnames turned off on the VPC, the second public subnet's MapPublicIpOnLaunch turned off and its Tier tag
+    changed, a route added to the public route table, and the ManagedBy tag of the gateways and the endpoint
+    changed, by hand (a group's drift: test_mysql_opened_to_the_world_...)."""
     ec2 = aws("ec2")
     vpc_id, drifted = outputs["vpc_id"], outputs["public_subnet_ids"][1]
     public_table = _route_table_of(ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])[
         "RouteTables"], drifted)["RouteTableId"]
+
+    gateways = [_internet_gateway_of(ec2, vpc_id), ec2.describe_nat_gateways(Filters=[
+        {"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "state", "Values": ["available"]}])[
+        "NatGateways"][0]["NatGatewayId"], outputs["s3_endpoint_id"]]
+
+    def managed_by() -> set:
+        found = ec2.describe_tags(Filters=[{"Name": "resource-id", "Values": gateways},
+                                           {"Name": "key", "Values": ["ManagedBy"]}])["Tags"]
+        return {(t["ResourceId"], t["Value"]) for t in found}
 
     def state() -> tuple:
         subnet = ec2.describe_subnets(SubnetIds=[drifted])["Subnets"][0]
@@ -256,17 +271,23 @@ def test_the_vpc_subnets_route_tables_and_security_groups_are_read_once_and_drif
     assert again.rc == 0, again.stdout[-4000:]
     assert again.changed == 0, again.changed_tasks()
     calls = rec.summary()["by_call"]
-    # The VPC: the role's read and the lookup's (7 DescribeVpcs and 8 DescribeVpcAttribute when the module ran).
-    assert (calls.get("ec2:DescribeVpcs"), calls.get("ec2:DescribeVpcAttribute")) == (2, 4), calls
+    # The VPC: the role's read (7 DescribeVpcs and 8 DescribeVpcAttribute when the module ran; the closing lookup
+    # takes the role's).
+    assert (calls.get("ec2:DescribeVpcs"), calls.get("ec2:DescribeVpcAttribute")) == (1, 2), calls
     # One DescribeSubnets for the four subnets (22 before: the module read each one four times, each route table
-    # module once), and the lookup's (5 when ec2_instance ran for each of the three instances).
-    assert calls.get("ec2:DescribeSubnets") == 2, calls
+    # module once; 4 more when ec2_instance ran for each of the three instances).
+    assert calls.get("ec2:DescribeSubnets") == 1, calls
     # One DescribeRouteTables for the VPC's tables (9 when the module read each of the stack's two four times).
     assert calls.get("ec2:DescribeRouteTables") == 1, calls
     # One DescribeSecurityGroups for the five groups (20 before: the module read each group three times, once
-    # with every group of the region), the load balancer's and the lookup's (3 more when ec2_instance ran for each
-    # instance).
-    assert calls.get("ec2:DescribeSecurityGroups") == 3, calls
+    # with every group of the region), and the load balancer's (3 more when ec2_instance ran for each instance).
+    assert calls.get("ec2:DescribeSecurityGroups") == 2, calls
+    # The gateways and the endpoint are read once each (3 DescribeInternetGateways, 2 DescribeNatGateways and 2
+    # DescribeVpcEndpoints, with 4 DescribeTags, when their modules ran).
+    for read in ("ec2:DescribeInternetGateways", "ec2:DescribeNatGateways", "ec2:DescribeVpcEndpoints"):
+        assert calls.get(read) == 1, (read, calls)
+    for task in (IGW_TASK, NAT_TASK, S3_TASK):
+        assert "skipping: [localhost]" in task_output(again.stdout, task), task
     # The instances are read once by the role and once by the lookup; ec2_instance read each one's attributes twice.
     assert calls.get("ec2:DescribeInstanceAttribute") is None, calls
     assert "skipping: [localhost]" in task_output(again.stdout, VPC_TASK)
@@ -281,17 +302,19 @@ def test_the_vpc_subnets_route_tables_and_security_groups_are_read_once_and_drif
     ec2.modify_subnet_attribute(SubnetId=drifted, MapPublicIpOnLaunch={"Value": False})
     ec2.create_tags(Resources=[drifted], Tags=[{"Key": "Tier", "Value": "private"}])
     ec2.create_route(RouteTableId=public_table, GatewayId=_internet_gateway_of(ec2, vpc_id), **HAND_ROUTE)
+    ec2.create_tags(Resources=gateways, Tags=[{"Key": "ManagedBy", "Value": "hand"}])
     with recording() as rec:
         check = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY, check=True)
     assert check.rc == 0, check.stdout[-4000:]
-    assert check.changed_tasks() == [VPC_TASK, SUBNET_TASK, ROUTE_TABLE_TASK, WEB_2_TASK], check.changed_tasks()
+    assert check.changed_tasks() == DRIFTED_TASKS, check.changed_tasks()
     assert rec.writes() == {}, "check mode must not change anything"
     assert state() == (False, False, "private", True)
+    assert managed_by() == {(resource, "hand") for resource in gateways}
     with recording() as rec:
         repair = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY)
     assert repair.rc == 0, repair.stdout[-4000:]
     # ec2_instance ran for the drifted web host alone.
-    assert repair.changed_tasks() == [VPC_TASK, SUBNET_TASK, ROUTE_TABLE_TASK, WEB_2_TASK], repair.changed_tasks()
+    assert repair.changed_tasks() == DRIFTED_TASKS, repair.changed_tasks()
     assert f"TASK [{WEB_TASK}, sample-web-1]" not in repair.stdout
     web_2 = ec2.describe_instances(InstanceIds=[outputs["web_instance_ids"][1]])["Reservations"][0]["Instances"][0]
     assert {t["Key"]: t["Value"] for t in web_2["Tags"]}["ManagedBy"] == "aws_intro.stack"
@@ -299,8 +322,9 @@ def test_the_vpc_subnets_route_tables_and_security_groups_are_read_once_and_drif
     for task in (SUBNET_TASK, ROUTE_TABLE_TASK):
         assert task_output(repair.stdout, task).count("changed: [localhost] => (item=") == 1, task
     assert state() == (True, True, "public", False)
+    assert managed_by() == {(resource, "aws_intro.stack") for resource in gateways}
     assert repair.outputs["network_outputs"] == outputs
-    assert rec.writes() == {"ec2:ModifyVpcAttribute": 1, "ec2:ModifySubnetAttribute": 1, "ec2:CreateTags": 2,
+    assert rec.writes() == {"ec2:ModifyVpcAttribute": 1, "ec2:ModifySubnetAttribute": 1, "ec2:CreateTags": 5,
                             "ec2:DeleteRoute": 1}, rec.writes()
 
 
