@@ -17,6 +17,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 # RDS API Reference, CreateDBInstance, EngineLifecycleSupport: "Valid Values:
 # open-source-rds-extended-support | open-source-rds-extended-support-disabled
@@ -59,6 +60,21 @@ def modify_lifecycle_support(client, db_instance_identifier, engine_lifecycle_su
 def lifecycle_support(instance):
     """The EngineLifecycleSupport of a DBInstance (RDS's default when the field is absent)."""
     return instance.get("EngineLifecycleSupport") or DEFAULT_LIFECYCLE_SUPPORT
+
+
+@RDSErrorHandler.list_error_handler("describe DB parameter group", default_value=None)
+@AWSRetry.jittered_backoff()
+def describe_db_parameter_group(client, db_parameter_group_name):
+    """The DB parameter group (its family and ARN), None when it does not exist."""
+    groups = client.describe_db_parameter_groups(DBParameterGroupName=db_parameter_group_name)["DBParameterGroups"]
+    return groups[0] if groups else None
+
+
+@RDSErrorHandler.list_error_handler("list tags of an RDS resource", default_value=None)
+@AWSRetry.jittered_backoff()
+def list_tags_for_resource(client, arn):
+    """The tags of an RDS resource by ARN, as a dictionary; None when it does not exist."""
+    return boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(ResourceName=arn)["TagList"])
 
 
 @RDSErrorHandler.list_error_handler("describe DB parameters", default_value=None)

@@ -10,12 +10,14 @@ module: rds_instance_parameters_info
 version_added: 0.1.0
 short_description: Read the parameter values of an RDS DB parameter group, and plan wanted values
 description:
-  - Reads the parameters of a DB parameter group (DescribeDBParameters, every page).
+  - Reads a DB parameter group (DescribeDBParameterGroups), its tags (ListTagsForResource) and its parameters
+    (DescribeDBParameters, every page).
   - Given O(parameters), also returns the values that M(amazon.aws.rds_instance_param_group) would modify
     to reach them (RV(differences)), converted as that module converts them (integers with a V(K), V(M),
     V(G) or V(T) multiplier, booleans as V(1) or V(0)). That module reports no change in check mode for
     a group that exists (amazon.aws 10.1.2), so a playbook can use this module to tell, in check mode,
-    which parameters a run would put back.
+    which parameters a run would put back, and outside check mode call that module only when a value, a tag or
+    the family differs (it reads the group twice, its tags twice and every parameter once).
   - Makes no change. A group that does not exist is reported with RV(exists) false, not as an error.
 author:
   - aws_intro.stack developers (@aws-intro)
@@ -69,6 +71,21 @@ exists:
   returned: always
   type: bool
   sample: true
+family:
+  description: The group's family (DBParameterGroupFamily); null when it does not exist.
+  returned: always
+  type: str
+  sample: mysql8.4
+db_parameter_group_arn:
+  description: The group's ARN; null when it does not exist.
+  returned: always
+  type: str
+  sample: arn:aws:rds:ap-northeast-2:123456789012:pg:sample-mysql84
+tags:
+  description: The group's tags; empty when it does not exist.
+  returned: always
+  type: dict
+  sample: {"Stack": "sample"}
 parameters:
   description: The group's parameters (those of O(source) when it is set), sorted by name.
   returned: always
@@ -123,22 +140,30 @@ errors:
 from ansible_collections.aws_intro.stack.plugins.module_utils.modules import AnsibleStackAWSModule
 from ansible_collections.aws_intro.stack.plugins.module_utils.rds import (
     AnsibleRDSError,
+    describe_db_parameter_group,
     describe_db_parameters,
+    list_tags_for_resource,
     normalize_parameter,
     plan_parameters,
 )
 
 
 def read(client, name, source, wanted):
-    """The module's result for group `name`: its parameters and, for `wanted`, the plan."""
-    everything = describe_db_parameters(client, name)
+    """The module's result for group `name`: the group, its tags, its parameters and, for `wanted`, the plan."""
+    group = describe_db_parameter_group(client, name)
+    everything = describe_db_parameters(client, name) if group is not None else None
     if everything is None:
         differences = [{"name": key, "before": None, "after": str(wanted[key])} for key in sorted(wanted or {})]
-        return {"exists": False, "parameters": [], "differences": differences, "errors": []}
+        return {"exists": False, "family": None, "db_parameter_group_arn": None, "tags": {}, "parameters": [],
+                "differences": differences, "errors": []}
     shown = [p for p in everything if not source or p.get("Source") == source]
     differences, errors = plan_parameters(everything, wanted or {})
+    arn = group.get("DBParameterGroupArn")
     return {
         "exists": True,
+        "family": group.get("DBParameterGroupFamily"),
+        "db_parameter_group_arn": arn,
+        "tags": (list_tags_for_resource(client, arn) or {}) if arn else {},
         "parameters": sorted((normalize_parameter(p) for p in shown), key=lambda p: p["parameter_name"]),
         "differences": differences,
         "errors": errors,

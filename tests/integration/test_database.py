@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.ansible_runner import run_playbook
+from tests.integration.ansible_runner import handler_results, run_playbook
 
 INVENTORY = "tests/integration/inventory"
 TAGS = ("--tags", "database")
@@ -152,11 +152,21 @@ def test_master_password_is_kept_in_ssm_and_never_shown(converged, aws):
     assert parameter["Value"] not in converged.stdout  # the converge ran with -vvv
 
 
-def test_second_run_changes_nothing(converged, aws_env, aws):
+PARAMETER_TASK = "aws_intro.stack.database : Parameter group with utf8mb4 and Asia/Seoul, family mysql8.4"
+STATIC_TASK = "aws_intro.stack.database : Static parameters of the group (mysql_native_password)"
+
+
+def test_second_run_changes_nothing(converged, aws_env, aws, recording):
     before = aws("ssm").get_parameter(Name=PASSWORD_PARAMETER, WithDecryption=True)["Parameter"]["Value"]
-    again = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS)
+    with recording() as rec:
+        again = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS)
     assert again.rc == 0, again.stdout[-5000:]
     assert again.changed == 0, again.changed_tasks()
+    # The parameter group, its tags and its values are read once; rds_instance_param_group, which reads all of them
+    # again each time it runs, runs for neither task.
+    for task in (PARAMETER_TASK, STATIC_TASK):
+        assert handler_results(again.stdout, task) == ["skipping: [localhost]"], task
+    assert rec.summary()["by_call"].get("rds:DescribeDBParameters") == 1, rec.summary()["by_call"]
     assert aws("ssm").get_parameter(Name=PASSWORD_PARAMETER, WithDecryption=True)["Parameter"]["Value"] == before
 
 
@@ -186,6 +196,26 @@ def test_a_parameter_changed_by_hand_is_reported_by_check_mode_and_put_back_by_a
     values = {p["ParameterName"]: p.get("ParameterValue")
               for p in rds.describe_db_parameters(DBParameterGroupName=GROUP, Source="user")["Parameters"]}
     assert values["time_zone"] == "Asia/Seoul"
+
+
+def test_a_tag_changed_by_hand_on_the_parameter_group_is_reported_by_check_mode_and_put_back(converged, aws_env, aws,
+                                                                                              recording):
+    rds = aws("rds")
+    arn = rds.describe_db_parameter_groups(DBParameterGroupName=GROUP)["DBParameterGroups"][0]["DBParameterGroupArn"]
+    rds.add_tags_to_resource(ResourceName=arn, Tags=[{"Key": "ManagedBy", "Value": "hand"}])
+    with recording() as rec:
+        check = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS, check=True)
+    assert check.rc == 0, check.stdout[-5000:]
+    assert check.changed_tasks() == [PARAMETER_TASK, STATIC_TASK], check.changed_tasks()
+    assert writes(rec) == []
+    with recording() as rec:
+        repair = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS)
+    assert repair.rc == 0, repair.stdout[-5000:]
+    # The first task puts the tag back; the second finds nothing left to do.
+    assert repair.changed_tasks() == [PARAMETER_TASK], repair.changed_tasks()
+    assert writes(rec) == ["rds:AddTagsToResource"], writes(rec)
+    tags = {t["Key"]: t["Value"] for t in rds.list_tags_for_resource(ResourceName=arn)["TagList"]}
+    assert tags["ManagedBy"] == "aws_intro.stack"
 
 
 def test_wait_step_alone_publishes_the_same_outputs_without_writing(outputs, aws_env, recording):

@@ -74,8 +74,20 @@ def test_an_unknown_name_is_an_error_not_a_difference(client):
 
 def test_a_missing_group_plans_every_value(client):
     result = module.read(client, "no-such-group", None, {"time_zone": "Asia/Seoul"})
-    assert result == {"exists": False, "parameters": [], "errors": [],
-                      "differences": [{"name": "time_zone", "before": None, "after": "Asia/Seoul"}]}
+    assert result == {"exists": False, "family": None, "db_parameter_group_arn": None, "tags": {}, "parameters": [],
+                      "errors": [], "differences": [{"name": "time_zone", "before": None, "after": "Asia/Seoul"}]}
+
+
+def test_the_group_its_family_and_its_tags_are_read(client):
+    arn = client.describe_db_parameter_groups(DBParameterGroupName=GROUP)["DBParameterGroups"][0]["DBParameterGroupArn"]
+    client.add_tags_to_resource(ResourceName=arn, Tags=[{"Key": "Stack", "Value": "sample"}])
+    result = module.read(client, GROUP, None, None)
+    assert (result["exists"], result["family"], result["db_parameter_group_arn"]) == (True, "mysql8.4", arn)
+    assert result["tags"] == {"Stack": "sample"}
+
+
+def test_a_group_without_tags_reads_an_empty_dictionary(client):
+    assert module.read(client, GROUP, None, None)["tags"] == {}
 
 
 @pytest.mark.parametrize(
