@@ -134,8 +134,10 @@ def test_second_run_of_network_and_storage_changes_nothing(converged, outputs, a
                              args=("--tags", "network,storage"))
     assert again.rc == 0, again.stdout[-4000:]
     assert again.changed == 0, again.changed_tasks()
-    # The account id is read once: the lookup that publishes storage_outputs takes the bucket step's.
-    assert handler_results(again.stdout, "storage : Read the account id and partition]") == ["ok: [localhost]"]
+    # The account id is read once, by the play's account check (cloud.yml, stack_allowed_account_ids set): the
+    # bucket step and the lookup that publishes storage_outputs take its answer (stack_caller).
+    assert handler_results(again.stdout, "Ask STS which account the credentials belong to") == ["ok: [localhost]"]
+    assert handler_results(again.stdout, "storage : Read the account id and partition]") == ["skipping: [localhost]"]
     assert handler_results(again.stdout, "storage : Read the account id]") == ["skipping: [localhost]"]
     # The same outputs, from what the bucket, role and profile modules have just returned: none is read again
     # (iam_role_info would list the role's profiles; the profile module reads its profile once after its put).
@@ -143,15 +145,19 @@ def test_second_run_of_network_and_storage_changes_nothing(converged, outputs, a
     for lookup in ("Look up the bucket]", "Look up the role]", "Look up the instance profile]"):
         assert handler_results(again.stdout, f"storage : {lookup}") == ["skipping: [localhost]"], lookup
     calls = rec.summary()["by_call"]
+    assert calls.get("sts:GetCallerIdentity") == 1, calls
     assert "iam:ListInstanceProfilesForRole" not in calls, calls
     assert calls.get("iam:GetInstanceProfile") == 2, calls
 
 
 def test_check_mode_on_the_converged_storage_reports_no_change(converged, outputs, aws_env):
-    check = run_playbook(PLAYBOOK, aws_env, extra_vars=EXTRA, inventory=INVENTORY, check=True,
-                         args=("--tags", "storage"))
+    # With no allowed accounts the play does not ask STS (no stack_caller): the role asks for itself.
+    check = run_playbook(PLAYBOOK, aws_env, extra_vars={**EXTRA, "stack_allowed_account_ids": []},
+                         inventory=INVENTORY, check=True, args=("--tags", "storage"))
     assert check.rc == 0, check.stdout[-4000:]
     assert check.changed == 0, check.changed_tasks()
+    assert handler_results(check.stdout, "Ask STS which account the credentials belong to") == ["skipping: [localhost]"]
+    assert handler_results(check.stdout, "storage : Read the account id and partition]") == ["ok: [localhost]"]
     # Check mode reads the buckets back (their modules do not run in it): the same outputs.
     assert check.outputs["storage_outputs"] == outputs
 
