@@ -82,8 +82,7 @@ def _found_tags(found):
 
 def tags_differ(found, tags, purge_tags=True):
     purge = option_bool(NAME, {"purge_tags": purge_tags}, "purge_tags", default=True)
-    wanted = dict(tags) if isinstance(tags, Mapping) else tags
-    return _tags_differ(NAME, _found_tags(found), wanted, purge)
+    return _tags_differ(NAME, _found_tags(found), tags, purge)
 
 
 class FilterModule(object):
