@@ -154,6 +154,9 @@ def test_master_password_is_kept_in_ssm_and_never_shown(converged, aws):
 
 PARAMETER_TASK = "aws_intro.stack.database : Parameter group with utf8mb4 and Asia/Seoul, family mysql8.4"
 STATIC_TASK = "aws_intro.stack.database : Static parameters of the group (mysql_native_password)"
+OPTION_TASK = "aws_intro.stack.database : Option group (mysql 8.4)"
+LIFECYCLE_TASK = f"aws_intro.stack.database : RDS Extended Support enrolment ({DISABLED})"
+LOOKUP_TASK = "aws_intro.stack.database : Look up the instance"
 
 
 def test_second_run_changes_nothing(converged, aws_env, aws, recording):
@@ -164,9 +167,18 @@ def test_second_run_changes_nothing(converged, aws_env, aws, recording):
     assert again.changed == 0, again.changed_tasks()
     # The parameter group, its tags and its values are read once; rds_instance_param_group, which reads all of them
     # again each time it runs, runs for neither task.
-    for task in (PARAMETER_TASK, STATIC_TASK):
+    # The option group is read once with its tags (rds_option_group reads it twice and its tags three times); the
+    # enrolment is taken from the wait step's read, and database_outputs from that read too (the cloud play publishes
+    # them twice: from rds_instance's result when the role starts the instance, then from the wait step's read).
+    for task in (PARAMETER_TASK, STATIC_TASK, OPTION_TASK, LIFECYCLE_TASK):
         assert handler_results(again.stdout, task) == ["skipping: [localhost]"], task
-    assert rec.summary()["by_call"].get("rds:DescribeDBParameters") == 1, rec.summary()["by_call"]
+    assert handler_results(again.stdout, LOOKUP_TASK) == ["skipping: [localhost]"] * 2
+    calls = rec.summary()["by_call"]
+    assert calls.get("rds:DescribeDBParameters") == 1, calls
+    assert calls.get("rds:DescribeOptionGroups") == 1, calls
+    # The instance: read before the groups (current.yml), twice by rds_instance, once by the wait step.
+    assert calls.get("rds:DescribeDBInstances") == 4, calls
+    assert again.outputs["database_outputs"] == converged.outputs["database_outputs"]
     assert aws("ssm").get_parameter(Name=PASSWORD_PARAMETER, WithDecryption=True)["Parameter"]["Value"] == before
 
 
@@ -218,11 +230,34 @@ def test_a_tag_changed_by_hand_on_the_parameter_group_is_reported_by_check_mode_
     assert tags["ManagedBy"] == "aws_intro.stack"
 
 
-def test_wait_step_alone_publishes_the_same_outputs_without_writing(outputs, aws_env, recording):
+def test_a_tag_changed_by_hand_on_the_option_group_is_reported_by_check_mode_and_put_back(converged, aws_env, aws,
+                                                                                           recording):
+    rds = aws("rds")
+    arn = rds.describe_option_groups(OptionGroupName=GROUP)["OptionGroupsList"][0]["OptionGroupArn"]
+    rds.add_tags_to_resource(ResourceName=arn, Tags=[{"Key": "ManagedBy", "Value": "hand"}])
     with recording() as rec:
-        found = run_playbook("database_lookup.yml", aws_env, inventory=INVENTORY)
+        check = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS, check=True)
+    assert check.rc == 0, check.stdout[-5000:]
+    assert check.changed_tasks() == [OPTION_TASK], check.changed_tasks()
+    assert writes(rec) == []
+    with recording() as rec:
+        repair = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS)
+    assert repair.rc == 0, repair.stdout[-5000:]
+    assert repair.changed_tasks() == [OPTION_TASK], repair.changed_tasks()
+    assert writes(rec) == ["rds:AddTagsToResource"], writes(rec)
+    tags = {t["Key"]: t["Value"] for t in rds.list_tags_for_resource(ResourceName=arn)["TagList"]}
+    assert tags["ManagedBy"] == "aws_intro.stack"
+
+
+@pytest.mark.parametrize("entry", ["wait", "lookup"])
+def test_wait_step_alone_publishes_the_same_outputs_without_writing(outputs, aws_env, recording, entry):
+    """The converge published database_outputs from the wait step's read; the lookup entry point reads for itself."""
+    with recording() as rec:
+        found = run_playbook("database_lookup.yml", aws_env, inventory=INVENTORY, extra_vars={"database_entry": entry})
     assert found.rc == 0, found.stdout[-5000:]
     assert found.changed == 0, found.changed_tasks()
+    assert handler_results(found.stdout, LOOKUP_TASK) == (["ok: [localhost]"] if entry == "lookup"
+                                                          else ["skipping: [localhost]"])
     assert found.outputs["database_outputs"] == outputs
     assert rec.writes() == {}, "the wait step re-wrote something on a converged database"
 
