@@ -30,6 +30,8 @@ strategies: the cloud play's first converge and no-op re-run under Ansible's sto
          the checkout's `aws_intro_linear` (Mitogen for Ansible), each on a fresh emulator, and the
          ratios stock / Mitogen; the changed counts show both give the same result.
 
+Every play runs under the checkout's strategy, `aws_intro_linear` (Mitogen for Ansible when installed, else Ansible's
+`linear`), unless ANSIBLE_STRATEGY says otherwise (`strategies` compares the two); the results name it.
 Needs Docker (make docker) for site and hosts. Each run starts its own emulator and removes the
 stack's containers before and after. Results go to stdout and, with --json FILE, to a file.
 """
@@ -56,6 +58,11 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 STACK = "sample"
 REGION = "ap-northeast-2"
+# The plays run under the checkout's strategy, as `make integration` runs them: Mitogen for Ansible when it is
+# installed, else Ansible's linear (strategy_plugins/aws_intro_linear.py). ANSIBLE_STRATEGY in the environment
+# chooses another.
+STRATEGY = os.environ.get("ANSIBLE_STRATEGY") or "aws_intro_linear"
+MITOGEN = importlib.util.find_spec("ansible_mitogen") is not None
 # profile_roles' recap: "network ---- 49.04s" (a role by its short name; modules run outside roles
 # appear under their dotted names and are not roles).
 _ROLE_LINE = re.compile(r"^([a-z][a-z0-9_]*)\s+-+\s+([\d.]+)s$")
@@ -75,8 +82,7 @@ def playbook(moto: MotoServer, path: str, *args: str, strategy: str | None = Non
     env = {**os.environ, **moto.environ(REGION), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
            "ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_roles,ansible.posix.profile_tasks",
            "PATH": f"{BIN}:{os.environ['PATH']}", **(extra_env or {})}
-    if strategy:
-        env.update(ANSIBLE_STRATEGY=strategy, ANSIBLE_STRATEGY_PLUGINS=str(ROOT / "strategy_plugins"))
+    env.update(ANSIBLE_STRATEGY=strategy or STRATEGY, ANSIBLE_STRATEGY_PLUGINS=str(ROOT / "strategy_plugins"))
     command = [str(BIN / "ansible-playbook"), "-i", "inventories/local", path, *args]
     with Recording(moto.url) as recording:
         started = time.monotonic()
@@ -318,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     targets.add_argument("--no-hosts", action="store_true", help="leave out the 1 and 4 web hosts runs")
     targets.set_defaults(run=bench_targets)
     args = parser.parse_args(argv)
-    results = {"bench": args.bench, **args.run(args)}
+    results = {"bench": args.bench, "strategy": STRATEGY, "mitogen_installed": MITOGEN, **args.run(args)}
     text = json.dumps(results, indent=2)
     print(text)
     if args.json:

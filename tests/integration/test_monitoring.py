@@ -252,6 +252,30 @@ def test_outputs_of_the_other_roles_are_used_when_set(converged, aws_env, aws):
     assert f"{STACK}-alarm-cache-evictions-{CACHE_ID}-001" in names
 
 
+def test_outputs_with_their_status_are_not_read_again(converged, aws_env, recording):
+    """Outputs published in the same play carry the status (and the cache's nodes): the role reads neither again."""
+    with recording() as rec:
+        result = monitoring(aws_env, check=True, extra={
+            "database_outputs": {"instance_id": "other-db", "status": "available"},
+            "cache_outputs": {"replication_group_id": "other-cache", "status": "available",
+                              "member_clusters": ["other-cache-001", "other-cache-002"]}})
+    assert result.rc == 0, result.stdout[-4000:]
+    calls = rec.summary()["by_call"]
+    assert not [c for c in calls if c.startswith("elasticache:") or c == "rds:DescribeDBInstances"], calls
+    names = result.outputs["monitoring_outputs"]["alarm_names"]
+    assert f"{STACK}-alarm-db-cpu-other-db" in names
+    assert f"{STACK}-alarm-cache-evictions-other-cache-002" in names
+    assert not [n for n in names if n.endswith((DB_ID, f"{CACHE_ID}-001"))], names
+    # A resource its outputs call absent gets no alarms (as when read and not found).
+    gone = monitoring(aws_env, check=True, extra={
+        "database_outputs": {"instance_id": DB_ID, "status": "absent"},
+        "cache_outputs": {"replication_group_id": CACHE_ID, "status": "deleting",
+                          "member_clusters": [f"{CACHE_ID}-001"]}})
+    assert gone.rc == 0, gone.stdout[-4000:]
+    names = gone.outputs["monitoring_outputs"]["alarm_names"]
+    assert not [n for n in names if "-alarm-db-" in n or "-alarm-cache-" in n], names
+
+
 def test_removing_resources_removes_their_alarms_and_widgets(converged, stack, aws_env, aws):
     aws("rds").delete_db_instance(DBInstanceIdentifier=DB_ID, SkipFinalSnapshot=True)
     aws("elasticache").delete_replication_group(ReplicationGroupId=CACHE_ID)
