@@ -210,40 +210,34 @@ def test_a_parameter_changed_by_hand_is_reported_by_check_mode_and_put_back_by_a
     assert values["time_zone"] == "Asia/Seoul"
 
 
-def test_a_tag_changed_by_hand_on_the_parameter_group_is_reported_by_check_mode_and_put_back(converged, aws_env, aws,
-                                                                                              recording):
+def parameter_group_arn(rds) -> str:
+    return rds.describe_db_parameter_groups(DBParameterGroupName=GROUP)["DBParameterGroups"][0]["DBParameterGroupArn"]
+
+
+def option_group_arn(rds) -> str:
+    return rds.describe_option_groups(OptionGroupName=GROUP)["OptionGroupsList"][0]["OptionGroupArn"]
+
+
+# The parameter group's two tasks both see the tag in check mode; in a run the first puts it back and the second finds
+# nothing left to do.
+@pytest.mark.parametrize(("arn_of", "reported", "repaired"), [
+    pytest.param(parameter_group_arn, [PARAMETER_TASK, STATIC_TASK], [PARAMETER_TASK], id="parameter-group"),
+    pytest.param(option_group_arn, [OPTION_TASK], [OPTION_TASK], id="option-group"),
+])
+def test_a_tag_changed_by_hand_on_a_group_is_reported_by_check_mode_and_put_back(converged, aws_env, aws, recording,
+                                                                                 arn_of, reported, repaired):
     rds = aws("rds")
-    arn = rds.describe_db_parameter_groups(DBParameterGroupName=GROUP)["DBParameterGroups"][0]["DBParameterGroupArn"]
+    arn = arn_of(rds)
     rds.add_tags_to_resource(ResourceName=arn, Tags=[{"Key": "ManagedBy", "Value": "hand"}])
     with recording() as rec:
         check = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS, check=True)
     assert check.rc == 0, check.stdout[-5000:]
-    assert check.changed_tasks() == [PARAMETER_TASK, STATIC_TASK], check.changed_tasks()
+    assert check.changed_tasks() == reported, check.changed_tasks()
     assert writes(rec) == []
     with recording() as rec:
         repair = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS)
     assert repair.rc == 0, repair.stdout[-5000:]
-    # The first task puts the tag back; the second finds nothing left to do.
-    assert repair.changed_tasks() == [PARAMETER_TASK], repair.changed_tasks()
-    assert writes(rec) == ["rds:AddTagsToResource"], writes(rec)
-    tags = {t["Key"]: t["Value"] for t in rds.list_tags_for_resource(ResourceName=arn)["TagList"]}
-    assert tags["ManagedBy"] == "aws_intro.stack"
-
-
-def test_a_tag_changed_by_hand_on_the_option_group_is_reported_by_check_mode_and_put_back(converged, aws_env, aws,
-                                                                                           recording):
-    rds = aws("rds")
-    arn = rds.describe_option_groups(OptionGroupName=GROUP)["OptionGroupsList"][0]["OptionGroupArn"]
-    rds.add_tags_to_resource(ResourceName=arn, Tags=[{"Key": "ManagedBy", "Value": "hand"}])
-    with recording() as rec:
-        check = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS, check=True)
-    assert check.rc == 0, check.stdout[-5000:]
-    assert check.changed_tasks() == [OPTION_TASK], check.changed_tasks()
-    assert writes(rec) == []
-    with recording() as rec:
-        repair = run_playbook("database.yml", aws_env, inventory=INVENTORY, args=TAGS)
-    assert repair.rc == 0, repair.stdout[-5000:]
-    assert repair.changed_tasks() == [OPTION_TASK], repair.changed_tasks()
+    assert repair.changed_tasks() == repaired, repair.changed_tasks()
     assert writes(rec) == ["rds:AddTagsToResource"], writes(rec)
     tags = {t["Key"]: t["Value"] for t in rds.list_tags_for_resource(ResourceName=arn)["TagList"]}
     assert tags["ManagedBy"] == "aws_intro.stack"
