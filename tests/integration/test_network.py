@@ -63,24 +63,6 @@ def test_converge_makes_changes_and_publishes_outputs(converged, outputs):
     assert len(outputs["web_instance_ids"]) == 2
 
 
-def test_a_first_converge_makes_the_groups_of_a_step_and_the_new_route_tables_at_the_same_time(converged):
-    """ec2_security_group sleeps 3 s after making a group, ec2_vpc_route_table 5 s after changing a table: the groups
-    of a step that has two and the two new tables are made by jobs started together (the starting task reports no
-    change), then awaited (the awaiting task reports what each job did). The web step's one group is made in the
-    task itself."""
-    def items(task: str) -> list:
-        return re.findall(r"^(\w+): \[localhost\] => \(item=(.+)\)$", task_output(converged.stdout, task), re.MULTILINE)
-
-    for step in (0, 2):
-        names = ["sample-alb", "sample-bastion"] if step == 0 else ["sample-db", "sample-cache"]
-        assert items(SG_TASKS[step]) == [("ok", name) for name in names], items(SG_TASKS[step])
-        assert items(SG_AWAIT_TASKS[step]) == [("changed", name) for name in names], items(SG_AWAIT_TASKS[step])
-    assert items(SG_TASKS[1]) == [("changed", "sample-web")], items(SG_TASKS[1])
-    assert "skipping: [localhost]" in task_output(converged.stdout, SG_AWAIT_TASKS[1])
-    assert items(ROUTE_TABLE_TASK) == [("ok", "sample-public"), ("ok", "sample-private")], items(ROUTE_TABLE_TASK)
-    assert items(RT_AWAIT_TASK) == [("changed", "sample-public"), ("changed", "sample-private")], items(RT_AWAIT_TASK)
-
-
 def test_vpc_subnets_and_routes(aws, outputs):
     ec2 = aws("ec2")
     vpc = ec2.describe_vpcs(VpcIds=[outputs["vpc_id"]])["Vpcs"][0]
@@ -201,9 +183,6 @@ def test_check_mode_on_the_converged_network_reports_no_change(converged, output
 SG_TASKS = [f"aws_intro.stack.network : Create the security groups, or change the ones that differ, {step}"
             for step in ("alb, bastion", "web", "db, cache")]
 SG_TASK = SG_TASKS[2]
-SG_AWAIT_TASKS = [f"aws_intro.stack.network : Await the security groups made or changed, {step}"
-                  for step in ("alb, bastion", "web", "db, cache")]
-RT_AWAIT_TASK = "aws_intro.stack.network : Await the route tables made at the same time"
 MYSQL_TO_THE_WORLD = {"IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
 
 
@@ -236,12 +215,10 @@ def test_mysql_opened_to_the_world_is_reported_by_check_mode_then_closed(converg
     assert db_rules() == opened
     repair = run_playbook("network.yml", aws_env, args=NETWORK_ONLY, inventory=TEST_INVENTORY)
     assert repair.rc == 0, repair.stdout[-4000:]
-    # The module ran for the db group alone (the filter left out the cache group, and the other steps' groups), in
-    # the task itself: one group to put starts no job.
     assert repair.changed_tasks() == [SG_TASK], repair.changed_tasks()
+    # The module ran for the db group alone (the filter left out the cache group, and the other steps' groups).
     items = re.findall(r"^(\w+): \[localhost\] => \(item=(.+)\)$", task_output(repair.stdout, SG_TASK), re.MULTILINE)
     assert items == [("changed", "sample-db")], items
-    assert "skipping: [localhost]" in task_output(repair.stdout, SG_AWAIT_TASKS[2])
     assert db_rules() == before == {("tcp", 3306, 3306, "sg", "web")}
 
 
