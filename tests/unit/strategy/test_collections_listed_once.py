@@ -3,6 +3,7 @@ the task workers fork, and every module task gets the same paths Mitogen's own `
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -16,6 +17,16 @@ mitogen_planner = pytest.importorskip("ansible_mitogen.planner", reason="Mitogen
 
 ROOT = Path(__file__).resolve().parents[3]
 PLUGIN = ROOT / "strategy_plugins" / "aws_intro_linear.py"
+
+
+@pytest.fixture
+def plugin(monkeypatch):
+    # Restored after each case: the plugin replaces the planner's function when a play runs.
+    monkeypatch.setattr(mitogen_planner, "_load_collections", mitogen_planner._load_collections)
+    spec = importlib.util.spec_from_file_location("aws_intro_linear_under_test", PLUGIN)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def invocation():
