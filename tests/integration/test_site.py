@@ -424,9 +424,25 @@ def test_a_second_hosts_run_changes_nothing(site, web_hosts, aws_env):
     changed = {host: again.count("changed", host) for host in again.recap}
     assert changed == dict.fromkeys(again.recap, 0), again.changed_tasks()
     assert again.stdout.count("PLAY [Configure the web hosts]") == 2
+    # The facts are read once, for both hosts at once, before the batches (which reuse them).
+    assert again.stdout.count("TASK [Gathering Facts]") == 1, again.stdout[-4000:]
     # Nothing restarted, so no host left the load balancer.
     assert all(not line.startswith("changed") for line in
                handler_results(again.stdout, "Take the host out of the load balancer before puma restarts"))
+
+
+def test_a_bad_setting_on_one_web_host_stops_every_host_before_the_first_batch(site, web_hosts, aws_env):
+    # One host's rails_app_service_name is not a unit name (an extra var templated per host); the other's is the
+    # default. The settings of every host are checked at once before any batch, and one failure stops them all:
+    # no batch starts, nothing changes on either host.
+    bad, good = web_hosts
+    service = "{{ 'aws intro' if inventory_hostname == '%s' else 'aws-intro-sample' }}" % bad
+    run = run_playbook("playbooks/hosts.yml", aws_env, {"rails_app_service_name": service})
+    assert run.rc != 0, run.stdout[-4000:]
+    assert "PLAY [Configure the web hosts]" not in run.stdout, run.stdout[-4000:]
+    assert re.search(rf"^fatal: \[{bad}\]: FAILED!.*\n.*rails_app_service_name", run.stdout, re.M), run.stdout[-4000:]
+    assert (run.count("failed", bad), run.count("failed", good)) == (1, 0), run.recap
+    assert {host: run.count("changed", host) for host in web_hosts} == dict.fromkeys(web_hosts, 0), run.changed_tasks()
 
 
 def test_check_mode_on_the_converged_hosts_changes_nothing(site, web_hosts, aws_env):
