@@ -490,6 +490,9 @@ def test_a_role_tag_works_alone_on_the_converged_stack(site, web_hosts, aws_env,
     assert role_of(tag) in roles_run
     # The host roles run only under their own tag (cloud roles may run their checks and lookups for others).
     assert roles_run & HOST_ROLES == ({role_of(tag)} if role_of(tag) in HOST_ROLES else set())
+    # os_packages includes its apt path: the included tasks keep the calling role's tag, so they run.
+    assert "aws_intro.stack.os_packages : Install the packages (Debian family, apt)" in tasks_run(alone.stdout), \
+        tasks_run(alone.stdout)
 
 
 # The report of the demo's stack (playbooks/report.yml, as make demo runs it).
