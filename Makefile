@@ -10,6 +10,9 @@ export PATH := $(abspath $(BIN)):$(subst $(abspath $(BIN)):,,$(PATH))
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 STACK_REGION ?= ap-northeast-2
 DEMO_DIR ?= .demo
+# The demo's stack_name (inventories/local): demo-down removes the containers and networks labelled
+# aws_intro.stack=<it> only, not those a test labels with another name while it runs beside the demo.
+DEMO_STACK ?= sample
 # The integration tests run their plays with Mitogen for Ansible (strategy_plugins/aws_intro_linear.py;
 # stock linear when mitogen is not installed); `make demo`, a user's first run, keeps Ansible's own
 # strategy, and so does molecule (its docker driver's destroy playbook polls an async job that never
@@ -119,8 +122,8 @@ demo-shell: ## a shell whose AWS tools and Ansible talk to the running demo emul
 
 demo-down: ## stop the demo's emulator and remove the containers standing in for EC2
 	-$(BIN)/python -m local.emulator.server stop --state-dir $(DEMO_DIR)
-	-ids=$$(docker ps -aq --filter label=aws_intro.stack 2>/dev/null); [ -z "$$ids" ] || docker rm -f $$ids >/dev/null
-	-nets=$$(docker network ls -q --filter label=aws_intro.stack 2>/dev/null); [ -z "$$nets" ] || docker network rm $$nets >/dev/null
+	-ids=$$(docker ps -aq --filter label=aws_intro.stack=$(DEMO_STACK) 2>/dev/null); [ -z "$$ids" ] || docker rm -f $$ids >/dev/null
+	-nets=$$(docker network ls -q --filter label=aws_intro.stack=$(DEMO_STACK) 2>/dev/null); [ -z "$$nets" ] || docker network rm $$nets >/dev/null
 
 ee-context: setup ## the AWX execution environment's build context in build/ee (then: ansible-builder build)
 	rm -rf build/ee build/aws_intro-stack-*.tar.gz
