@@ -7,6 +7,7 @@
     python -m tests.benchmarks.run strategies           # the cloud play under linear and aws_intro_linear
     python -m tests.benchmarks.run accelerator          # the cloud play with the botocore model cache off and on
     python -m tests.benchmarks.run listing              # the cloud play, collections listed per module task or once
+    python -m tests.benchmarks.run ruby                 # rbenv Ruby on a first host (builds) and a second (installs)
     python -m tests.benchmarks.run targets              # every speed target: measured, limit, ratio, met
 
 site:    wall time of the cloud play and of the hosts play (site.yml is the two), per role
@@ -19,7 +20,11 @@ hosts:   the hosts play's wall time with N web instances (containers) each.
 redeploy: with N web hosts deployed, `make demo-redeploy`'s play (a new revision, rolling) while a
          steady load (--rate requests/s) goes through the load balancer's stand-in: requests served,
          failed, and the longest time without a successful answer.
-targets: site and hosts (1 and 4 web hosts), then one line per speed target with
+ruby:    the ruby role's rbenv path (molecule/ruby_rbenv: Debian 12 containers, Ruby 3.1.2 from a local mirror) on
+         one host, which compiles Ruby and keeps the build on the controller, then on a second host, which checks
+         and unpacks that build: each host's time in the role and in the tasks that get Ruby itself
+         (roles/ruby/tasks/rbenv_build.yml), and the ratios second / first.
+targets: site, hosts (1 and 4 web hosts) and ruby, then one line per speed target with
          the measured value, the limit and the ratio (the table on stderr, everything as JSON on stdout).
 accelerator: the cloud play's first converge and no-op re-run under Mitogen with the venv's botocore model
          cache (accelerators/aws_intro_botocore_cache.py) off and on, each on a fresh emulator, and the ratios.
@@ -32,7 +37,7 @@ strategies: the cloud play's first converge and no-op re-run under Ansible's sto
 
 Every play runs under the checkout's strategy, `aws_intro_linear` (Mitogen for Ansible when installed, else Ansible's
 `linear`), unless ANSIBLE_STRATEGY says otherwise (`strategies` compares the two); the results name it.
-Needs Docker (make docker) for site and hosts. Each run starts its own emulator and removes the
+Needs Docker (make docker) for site, hosts and ruby. Each run starts its own emulator and removes the
 stack's containers before and after. Results go to stdout and, with --json FILE, to a file.
 """
 
@@ -49,6 +54,7 @@ import time
 from pathlib import Path
 
 import boto3
+import yaml
 
 from local.emulator.recorder import Recording
 from local.emulator.server import MotoServer
@@ -264,6 +270,77 @@ def bench_listing(_args) -> dict:
     return {"cloud_play": results, "per_task_over_once": ratios(results["per_task"], results["once"])}
 
 
+RUBY_SCENARIO = "ruby_rbenv"
+RUBY_HOSTS = ("ruby_rbenv-debian12", "ruby_rbenv-debian12-b")  # molecule/ruby_rbenv/molecule.yml's platforms
+# A line of Ansible's log file: "2026-12-04 12:00:00,123 p=1 u=root n=ansible INFO| <what the screen shows>".
+_LOG_PREFIX = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+ .*?\| ")
+
+
+def ruby_build_tasks() -> set[str]:
+    """The names of the tasks that get Ruby itself onto a host: roles/ruby/tasks/rbenv_build.yml (the build and
+    what keeps it, on the host that builds; the check and unpack of that build, on the others)."""
+    names: set[str] = set()
+    pending = yaml.safe_load((ROOT / "roles/ruby/tasks/rbenv_build.yml").read_text(encoding="utf-8"))
+    while pending:
+        task = pending.pop()
+        names.add(task["name"])
+        pending.extend(task.get("block", []))
+    return names
+
+
+def molecule(*args: str, log: Path | None = None) -> float:
+    """One molecule command on the ruby_rbenv scenario; its wall time. With `log`, Ansible also writes what it
+    shows, with the profile of every role and task, to that file (molecule's own screen output wraps lines)."""
+    env = {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}", "MOLECULE_GLOB": "molecule/*/molecule.yml",
+           "ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_roles,ansible.posix.profile_tasks",
+           "PROFILE_TASKS_TASK_OUTPUT_LIMIT": "all", "ANSIBLE_NOCOLOR": "1"}
+    if log:
+        env["ANSIBLE_LOG_PATH"] = str(log)
+    started = time.monotonic()
+    done = subprocess.run([str(BIN / "molecule"), *args[:1], "-s", RUBY_SCENARIO, *args[1:]], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout[-6000:] + done.stderr[-2000:])
+        raise SystemExit(f"molecule {' '.join(args)} failed (rc {done.returncode})")
+    return round(time.monotonic() - started, 1)
+
+
+def ruby_times(log: Path) -> dict:
+    """The ruby role's time and the Ruby tasks' time (sum) in one converge's Ansible log."""
+    build_tasks = {f"aws_intro.stack.ruby : {name}" for name in ruby_build_tasks()}
+    role_s, ruby_s = 0.0, 0.0
+    for line in log.read_text(encoding="utf-8").splitlines():
+        line = _LOG_PREFIX.sub("", line).strip()
+        if (match := _ROLE_LINE.match(line)) and match.group(1) == "ruby":
+            role_s = float(match.group(2))
+        elif (match := _TASK_LINE.match(line)) and match.group(1) in build_tasks:
+            ruby_s += float(match.group(2))
+    return {"ruby_role_s": round(role_s, 1), "ruby_itself_s": round(ruby_s, 1)}
+
+
+def bench_ruby(_args) -> dict:
+    """rbenv Ruby on a first host, which builds it, then on a second, which installs the first host's build."""
+    molecule("destroy")
+    molecule("create")
+    molecule("prepare")
+    results = {}
+    try:
+        for label, host in zip(("first_host", "second_host"), RUBY_HOSTS, strict=True):
+            log = ROOT / ".cache" / f"benchmark-ruby-{label}.log"
+            log.parent.mkdir(exist_ok=True)
+            log.unlink(missing_ok=True)
+            wall = molecule("converge", "--", "--limit", host, log=log)
+            results[label] = {"host": host, "converge_s": wall, **ruby_times(log)}
+            print(f"{label.replace('_', ' ')} ({host}): ruby role {results[label]['ruby_role_s']} s, "
+                  f"Ruby itself {results[label]['ruby_itself_s']} s", file=sys.stderr)
+    finally:
+        molecule("destroy")
+    first, second = results["first_host"], results["second_host"]
+    return {"hosts": results, "second_over_first": {
+        "ruby_itself": round(second["ruby_itself_s"] / first["ruby_itself_s"], 3),
+        "ruby_role": round(second["ruby_role_s"] / first["ruby_role_s"], 3)}}
+
+
 # The cloud play's first converge on this 2-core machine when the targets were set (issue: 157 s).
 FIRST_CONVERGE_BEFORE_S = 157.0
 
@@ -272,6 +349,7 @@ def bench_targets(args) -> dict:
     """Every speed target, measured in this one run: value, limit, ratio, met or not."""
     site = bench_site(args)
     hosts = bench_hosts(argparse.Namespace(counts=[1, 4], serial=None))["web_hosts"] if not args.no_hosts else {}
+    ruby = bench_ruby(args)["hosts"] if not args.no_ruby else {}
     first, again = site["runs"]["first"], site["runs"]["again"]
     site_first = round(first["cloud"]["wall_s"] + first["hosts"]["wall_s"], 1)
     site_again = round(again["cloud"]["wall_s"] + again["hosts"]["wall_s"], 1)
@@ -288,6 +366,10 @@ def bench_targets(args) -> dict:
         for phase, key in (("first deploy", "first_s"), ("no-op", "again_s")):
             rows.append((f"hosts play, 4 web hosts / 1, {phase}", f"{hosts['4'][key]} s / {hosts['1'][key]} s",
                          "<= 1.3", hosts["4"][key] / hosts["1"][key]))
+    if ruby:
+        rows.append(("Ruby on a second host / the first (rbenv, the first's build)",
+                     f"{ruby['second_host']['ruby_itself_s']} s / {ruby['first_host']['ruby_itself_s']} s", "<= 0.2",
+                     ruby["second_host"]["ruby_itself_s"] / ruby["first_host"]["ruby_itself_s"]))
     limit = {row[0]: float(row[2].split()[-1]) for row in rows}
     table = [{"target": name, "measured": measured, "limit": bound, "ratio": round(ratio, 2),
               "met": ratio <= limit[name]} for name, measured, bound, ratio in rows]
@@ -295,7 +377,7 @@ def bench_targets(args) -> dict:
     for row in table:
         print(f"{row['target']:<{width}}  {row['measured']:>24}  {row['limit']:>7}  {row['ratio']:>6}  "
               f"{'met' if row['met'] else 'NOT met'}", file=sys.stderr)
-    return {"targets": table, "site": site, "hosts": hosts}
+    return {"targets": table, "site": site, "hosts": hosts, "ruby": ruby}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -320,8 +402,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("strategies").set_defaults(run=bench_strategies)
     sub.add_parser("accelerator").set_defaults(run=bench_accelerator)
     sub.add_parser("listing").set_defaults(run=bench_listing)
+    sub.add_parser("ruby").set_defaults(run=bench_ruby)
     targets = sub.add_parser("targets")
     targets.add_argument("--no-hosts", action="store_true", help="leave out the 1 and 4 web hosts runs")
+    targets.add_argument("--no-ruby", action="store_true", help="leave out the rbenv Ruby runs (molecule, ~10 min)")
     targets.set_defaults(run=bench_targets)
     args = parser.parse_args(argv)
     results = {"bench": args.bench, "strategy": STRATEGY, "mitogen_installed": MITOGEN, **args.run(args)}
