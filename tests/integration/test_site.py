@@ -440,7 +440,10 @@ def test_a_bad_setting_on_one_web_host_stops_every_host_before_the_first_batch(s
     run = run_playbook("playbooks/hosts.yml", aws_env, {"rails_app_service_name": service})
     assert run.rc != 0, run.stdout[-4000:]
     assert "PLAY [Configure the web hosts]" not in run.stdout, run.stdout[-4000:]
-    assert re.search(rf"^fatal: \[{bad}\]: FAILED!.*\n.*rails_app_service_name", run.stdout, re.M), run.stdout[-4000:]
+    # The bad host's failure (its result, up to the blank line after it) names the variable.
+    fatal = re.search(rf"^fatal: \[{bad}\]: FAILED!.*?(?:\n\n|\Z)", run.stdout, re.M | re.S)
+    assert fatal, run.stdout[-4000:]
+    assert "rails_app_service_name" in fatal.group(0), run.stdout[-4000:]
     assert (run.count("failed", bad), run.count("failed", good)) == (1, 0), run.recap
     assert {host: run.count("changed", host) for host in web_hosts} == dict.fromkeys(web_hosts, 0), run.changed_tasks()
 
