@@ -9,8 +9,9 @@
     python -m tests.benchmarks.run listing              # the cloud play, collections listed per module task or once
     python -m tests.benchmarks.run ruby                 # rbenv Ruby on a first host (builds) and a second (installs)
     python -m tests.benchmarks.run targets              # every speed target: measured, limit, ratio, met
+    python -m tests.benchmarks.run floor                # what one task costs here, by kind, before it does anything
 
-site:    wall time of the cloud play and of the hosts play (site.yml is the two), per role
+site:    wall time of the cloud play and of the hosts play (site.yml is the two), then of a no-op site.yml, per role
          (ansible.posix.profile_roles), the AWS API calls of each run counted with the emulator's
          recorder, and the resources the stack tags Stack=<name> (Resource Groups Tagging API).
 overlap: the cloud play with the RDS instance, the replication group and the certificate kept
@@ -31,6 +32,9 @@ accelerator: the cloud play's first converge and no-op re-run under Mitogen with
 listing: the cloud play's first converge and no-op re-run under Mitogen with the installed collections listed for
          each module task (Mitogen's own) and once per play (strategy_plugins/aws_intro_linear.py), each on a fresh
          emulator, and the ratios.
+floor:   a play on localhost of N copies of one task (skipped by `when`, set_fact, ansible.builtin.stat,
+         amazon.aws.aws_caller_info against the emulator) less a play of none: what a task costs by kind. The plays'
+         task results (ok and skipped, in site's and targets' JSON) times these give a no-op run's floor.
 strategies: the cloud play's first converge and no-op re-run under Ansible's stock `linear` and under
          the checkout's `aws_intro_linear` (Mitogen for Ansible), each on a fresh emulator, and the
          ratios stock / Mitogen; the changed counts show both give the same result.
@@ -50,6 +54,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -69,6 +74,7 @@ REGION = "ap-northeast-2"
 # chooses another.
 STRATEGY = os.environ.get("ANSIBLE_STRATEGY") or "aws_intro_linear"
 MITOGEN = importlib.util.find_spec("ansible_mitogen") is not None
+CORES = os.cpu_count() or 1
 # profile_roles' recap: "network ---- 49.04s" (a role by its short name; modules run outside roles
 # appear under their dotted names and are not roles).
 _ROLE_LINE = re.compile(r"^([a-z][a-z0-9_]*)\s+-+\s+([\d.]+)s$")
@@ -82,6 +88,14 @@ def remove_containers() -> None:
         subprocess.run(["docker", "rm", "-f", *ids], capture_output=True, check=False)
 
 
+def busy_cpu_s() -> float:
+    """CPU time the whole machine has spent busy since boot (every core, every process, the containers' included):
+    /proc/stat's first line, in USER_HZ ticks, less idle and iowait."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        ticks = [int(value) for value in stat.readline().split()[1:9]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def playbook(moto: MotoServer, path: str, *args: str, strategy: str | None = None,
              extra_env: dict[str, str] | None = None) -> dict:
     """Run one playbook against the emulator; wall time, per-role times, API calls, recap."""
@@ -91,9 +105,9 @@ def playbook(moto: MotoServer, path: str, *args: str, strategy: str | None = Non
     env.update(ANSIBLE_STRATEGY=strategy or STRATEGY, ANSIBLE_STRATEGY_PLUGINS=str(ROOT / "strategy_plugins"))
     command = [str(BIN / "ansible-playbook"), "-i", "inventories/local", path, *args]
     with Recording(moto.url) as recording:
-        started = time.monotonic()
+        started, cpu_before = time.monotonic(), busy_cpu_s()
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-        wall = time.monotonic() - started
+        wall, cpu = time.monotonic() - started, busy_cpu_s() - cpu_before
     if done.returncode != 0:
         sys.stderr.write(done.stdout[-6000:] + done.stderr[-2000:])
         raise SystemExit(f"{path} failed (rc {done.returncode})")
@@ -106,13 +120,20 @@ def playbook(moto: MotoServer, path: str, *args: str, strategy: str | None = Non
         elif match := _TASK_LINE.match(line.strip()):
             tasks.append((match.group(1), float(match.group(2))))
     recap = {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)", done.stdout, re.M)}
+    # Task results of every host (a task run on two hosts counts twice), as the recap counts them.
+    results = {"ok": 0, "skipped": 0}
+    for m in re.finditer(r"^\S+\s+: ok=(\d+)\s.*?skipped=(\d+)", done.stdout, re.M):
+        results["ok"] += int(m.group(1))
+        results["skipped"] += int(m.group(2))
     summary = recording.summary()
     by_service: dict[str, int] = {}
     for call, count in summary["by_call"].items():
         service = call.split(":", 1)[0]
         by_service[service] = by_service.get(service, 0) + count
-    return {"playbook": path, "wall_s": round(wall, 1), "roles_s": roles, "slowest_tasks_s": tasks[:8],
-            "changed": recap, "api_calls": summary["total"], "api_calls_by_service": dict(sorted(by_service.items())),
+    return {"playbook": path, "wall_s": round(wall, 1), "machine_cpu_s": round(cpu, 1), "roles_s": roles,
+            "slowest_tasks_s": tasks[:8],
+            "changed": recap, "task_results": results, "api_calls": summary["total"],
+            "api_calls_by_service": dict(sorted(by_service.items())),
             "api_calls_most": dict(list(summary["by_call"].items())[:15])}
 
 
@@ -167,6 +188,10 @@ def bench_site(_args) -> dict:
             standins = playbook(moto, *STANDINS) if label == "first" else None
             runs[label] = {"cloud": cloud, "hosts": playbook(moto, "playbooks/hosts.yml"),
                            **({"local_standins_s": standins["wall_s"]} if standins else {})}
+        # The no-op as it is run: site.yml, one ansible-playbook for both plays (the hosts play then takes the cloud
+        # play's outputs instead of looking them up). A first converge cannot be one run here: the web instances'
+        # containers start (STANDINS) between the two plays.
+        runs["again"]["site"] = playbook(moto, "site.yml")
         resources = managed_resources(moto)
     remove_containers()
     return {"runs": runs, "managed_resources": resources, "managed_resources_total": sum(resources.values())}
@@ -197,7 +222,14 @@ def bench_hosts(args) -> dict:
             first = playbook(moto, "playbooks/hosts.yml", *serial)
             again = playbook(moto, "playbooks/hosts.yml", *serial)
         results[str(count)] = {"first_s": first["wall_s"], "again_s": again["wall_s"],
-                               "again_changed": again["changed"]}
+                               "again_changed": again["changed"],
+                               # The machine's busy CPU time during the play, and the least wall time that work
+                               # could take on this machine's cores even if nothing waited.
+                               "first_cpu_s": first["machine_cpu_s"], "again_cpu_s": again["machine_cpu_s"],
+                               "first_cpu_bound_s": round(first["machine_cpu_s"] / CORES, 1),
+                               "again_cpu_bound_s": round(again["machine_cpu_s"] / CORES, 1)}
+        print(f"{count} web hosts: first deploy {first['wall_s']} s ({first['machine_cpu_s']} CPU-s), no-op "
+              f"{again['wall_s']} s ({again['machine_cpu_s']} CPU-s) on {CORES} cores", file=sys.stderr)
     remove_containers()
     return {"serial": args.serial or "automatic (all at once when nothing serves, else 50%)", "web_hosts": results}
 
@@ -341,7 +373,37 @@ def bench_ruby(_args) -> dict:
         "ruby_role": round(second["ruby_role_s"] / first["ruby_role_s"], 3)}}
 
 
-# The cloud play's first converge on this 2-core machine when the targets were set (issue: 157 s).
+# One task of each kind, as the plays' tasks are written (a task each, not a loop's items).
+FLOOR_TASKS = {
+    "skipped": {"ansible.builtin.debug": {"msg": "never"}, "when": False},
+    "set_fact": {"ansible.builtin.set_fact": {"__floor": "{{ 6 * 7 }}"}},
+    "builtin_module": {"ansible.builtin.stat": {"path": "/"}},
+    "aws_module": {"amazon.aws.aws_caller_info": {}},
+}
+
+
+def bench_floor(args) -> dict:
+    """What one task costs on this machine under the play's strategy, before it does any work: a play on localhost
+    of N copies of one task, less a play of none. A no-op run's task results times these is its floor."""
+    def play(task: dict | None, count: int) -> float:
+        tasks = [{"name": f"Task {n}", **task} for n in range(count)] if task else []
+        path = Path(work) / "floor.yml"
+        path.write_text(yaml.safe_dump([{"name": "Floor", "hosts": "localhost", "connection": "local",
+                                         "gather_facts": False, "tasks": tasks}], sort_keys=False))
+        return playbook(moto, str(path))["wall_s"]
+
+    costs = {}
+    with MotoServer() as moto, tempfile.TemporaryDirectory() as work:
+        empty = min(play(None, 0) for _ in range(2))
+        for kind, task in FLOOR_TASKS.items():
+            wall = play(task, args.tasks)
+            costs[kind] = round((wall - empty) / args.tasks * 1000, 1)
+            print(f"{kind:<15} {costs[kind]:>7} ms a task ({args.tasks} tasks {wall} s, empty play {empty} s)",
+                  file=sys.stderr)
+    return {"tasks_per_play": args.tasks, "empty_play_s": empty, "ms_per_task": costs}
+
+
+# The cloud play's first converge on this 2-core machine when its speed targets were set: 157 s.
 FIRST_CONVERGE_BEFORE_S = 157.0
 
 
@@ -352,7 +414,7 @@ def bench_targets(args) -> dict:
     ruby = bench_ruby(args)["hosts"] if not args.no_ruby else {}
     first, again = site["runs"]["first"], site["runs"]["again"]
     site_first = round(first["cloud"]["wall_s"] + first["hosts"]["wall_s"], 1)
-    site_again = round(again["cloud"]["wall_s"] + again["hosts"]["wall_s"], 1)
+    site_again = again["site"]["wall_s"]
     resources = site["managed_resources_total"]
     rows = [
         ("no-op site.yml / first converge", f"{site_again} s / {site_first} s", "<= 0.25", site_again / site_first),
@@ -377,6 +439,13 @@ def bench_targets(args) -> dict:
     for row in table:
         print(f"{row['target']:<{width}}  {row['measured']:>24}  {row['limit']:>7}  {row['ratio']:>6}  "
               f"{'met' if row['met'] else 'NOT met'}", file=sys.stderr)
+    if hosts:
+        # What the cores allow: 4 hosts' work (the machine's busy CPU time during their play) spread over every
+        # core with no wait, against the 1-host play's wall time.
+        for phase, key in (("first deploy", "first"), ("no-op", "again")):
+            bound = hosts["4"][f"{key}_cpu_bound_s"] / hosts["1"][f"{key}_s"]
+            print(f"hosts play, 4 web hosts / 1, {phase}: the work of 4 hosts on {CORES} cores takes at least "
+                  f"{hosts['4'][f'{key}_cpu_bound_s']} s, {bound:.2f} x the 1-host play", file=sys.stderr)
     return {"targets": table, "site": site, "hosts": hosts, "ruby": ruby}
 
 
@@ -403,6 +472,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("accelerator").set_defaults(run=bench_accelerator)
     sub.add_parser("listing").set_defaults(run=bench_listing)
     sub.add_parser("ruby").set_defaults(run=bench_ruby)
+    floor = sub.add_parser("floor")
+    floor.add_argument("--tasks", type=int, default=60, help="tasks of each kind in a play (default 60)")
+    floor.set_defaults(run=bench_floor)
     targets = sub.add_parser("targets")
     targets.add_argument("--no-hosts", action="store_true", help="leave out the 1 and 4 web hosts runs")
     targets.add_argument("--no-ruby", action="store_true", help="leave out the rbenv Ruby runs (molecule, ~10 min)")

@@ -1,4 +1,4 @@
-"""The cloud play killed part way, three times, then run to the end (issue 13, section 4): it completes,
+"""The cloud play killed part way, three times, then run to the end: it completes,
 leaves no second resource of any kind, and a further run changes nothing.
 
 Each kill is SIGKILL to the play's whole process group, as a lost SSH session or a CI job's timeout
