@@ -64,6 +64,7 @@ import yaml
 from local.emulator.recorder import Recording
 from local.emulator.server import MotoServer
 from local.steady_load import SteadyLoad
+from tests.integration.ansible_runner import _RECAP
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -119,12 +120,9 @@ def playbook(moto: MotoServer, path: str, *args: str, strategy: str | None = Non
             roles[match.group(1)] = float(match.group(2))
         elif match := _TASK_LINE.match(line.strip()):
             tasks.append((match.group(1), float(match.group(2))))
-    recap = {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)", done.stdout, re.M)}
+    recap = {m["host"]: m.groupdict() for m in _RECAP.finditer(done.stdout)}
     # Task results of every host (a task run on two hosts counts twice), as the recap counts them.
-    results = {"ok": 0, "skipped": 0}
-    for m in re.finditer(r"^\S+\s+: ok=(\d+)\s.*?skipped=(\d+)", done.stdout, re.M):
-        results["ok"] += int(m.group(1))
-        results["skipped"] += int(m.group(2))
+    results = {key: sum(int(host[key]) for host in recap.values()) for key in ("ok", "skipped")}
     summary = recording.summary()
     by_service: dict[str, int] = {}
     for call, count in summary["by_call"].items():
@@ -132,7 +130,8 @@ def playbook(moto: MotoServer, path: str, *args: str, strategy: str | None = Non
         by_service[service] = by_service.get(service, 0) + count
     return {"playbook": path, "wall_s": round(wall, 1), "machine_cpu_s": round(cpu, 1), "roles_s": roles,
             "slowest_tasks_s": tasks[:8],
-            "changed": recap, "task_results": results, "api_calls": summary["total"],
+            "changed": {name: int(host["changed"]) for name, host in recap.items()}, "task_results": results,
+            "api_calls": summary["total"],
             "api_calls_by_service": dict(sorted(by_service.items())),
             "api_calls_most": dict(list(summary["by_call"].items())[:15])}
 
@@ -385,15 +384,15 @@ FLOOR_TASKS = {
 def bench_floor(args) -> dict:
     """What one task costs on this machine under the play's strategy, before it does any work: a play on localhost
     of N copies of one task, less a play of none. A no-op run's task results times these is its floor."""
-    def play(task: dict | None, count: int) -> float:
-        tasks = [{"name": f"Task {n}", **task} for n in range(count)] if task else []
-        path = Path(work) / "floor.yml"
-        path.write_text(yaml.safe_dump([{"name": "Floor", "hosts": "localhost", "connection": "local",
-                                         "gather_facts": False, "tasks": tasks}], sort_keys=False))
-        return playbook(moto, str(path))["wall_s"]
-
     costs = {}
     with MotoServer() as moto, tempfile.TemporaryDirectory() as work:
+        def play(task: dict | None, count: int) -> float:
+            tasks = [{"name": f"Task {n}", **task} for n in range(count)] if task else []
+            path = Path(work) / "floor.yml"
+            path.write_text(yaml.safe_dump([{"name": "Floor", "hosts": "localhost", "connection": "local",
+                                             "gather_facts": False, "tasks": tasks}], sort_keys=False))
+            return playbook(moto, str(path))["wall_s"]
+
         empty = min(play(None, 0) for _ in range(2))
         for kind, task in FLOOR_TASKS.items():
             wall = play(task, args.tasks)
